@@ -1,0 +1,112 @@
+"""Speech to text: the Transcriber protocol and the faster-whisper backend.
+
+A Transcriber turns 16 kHz mono audio (a file path or an array) into segments
+with absolute times and word timestamps. Backends load their model once, in
+the constructor, and can then be called many times (live windows, batches).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from assistant.core import audio as audio_mod
+from assistant.core.errors import PMCError
+
+ProgressFn = Callable[[float, float], None]  # (seconds done, seconds total)
+
+
+@dataclass(frozen=True)
+class Word:
+    start: float
+    end: float
+    word: str
+    probability: float
+
+
+@dataclass(frozen=True)
+class Segment:
+    start: float
+    end: float
+    text: str
+    words: tuple[Word, ...] = field(default=())
+
+
+class Transcriber(Protocol):
+    name: str
+
+    def transcribe(self, audio: np.ndarray, offset: float = 0.0,
+                   progress: ProgressFn | None = None) -> list[Segment]:
+        """Transcribe 16 kHz mono float32 audio; times are shifted by `offset` seconds."""
+        ...
+
+
+def default_threads() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+class FasterWhisperTranscriber:
+    """faster-whisper (CTranslate2), int8 on CPU, greedy by default."""
+
+    name = "faster-whisper"
+
+    def __init__(self, model_dir: Path, *, language: str | None = "en", beam_size: int = 1,
+                 threads: int = 0, compute_type: str = "int8") -> None:
+        from faster_whisper import WhisperModel
+
+        try:
+            self.model = WhisperModel(str(model_dir), device="cpu", compute_type=compute_type,
+                                      cpu_threads=threads or default_threads(), num_workers=1,
+                                      local_files_only=True)
+        except (RuntimeError, ValueError, OSError) as exc:
+            raise PMCError(f"Whisper model at {model_dir} cannot be loaded "
+                           f"({exc.__class__.__name__}); run `pmc models verify`") from None
+        self.language = language
+        if not self.model.model.is_multilingual:
+            self.language = "en"
+        self.beam_size = beam_size
+
+    def transcribe(self, audio: np.ndarray, offset: float = 0.0,
+                   progress: ProgressFn | None = None) -> list[Segment]:
+        segments, info = self.model.transcribe(
+            audio, language=self.language, beam_size=self.beam_size, word_timestamps=True,
+            # Not conditioning on earlier text stops one misheard phrase from looping.
+            condition_on_previous_text=False, vad_filter=True,
+            vad_parameters={"min_silence_duration_ms": 500},
+        )
+        out = []
+        for s in segments:
+            words = tuple(Word(w.start + offset, w.end + offset, w.word, w.probability)
+                          for w in (s.words or []))
+            text = s.text.strip()
+            if text:
+                out.append(Segment(s.start + offset, s.end + offset, text, words))
+            if progress:
+                progress(min(s.end, info.duration), info.duration)
+        if progress:
+            progress(info.duration, info.duration)
+        return out
+
+
+def make_transcriber(model_dir: Path, backend: str = "faster-whisper", **kw: object) -> Transcriber:
+    if backend == "faster-whisper":
+        return FasterWhisperTranscriber(model_dir, **kw)  # type: ignore[arg-type]
+    if backend == "openai-whisper":
+        from assistant.core.openai_backend import OpenAIWhisperTranscriber
+
+        return OpenAIWhisperTranscriber(model_dir, **kw)  # type: ignore[arg-type]
+    raise PMCError(f"unknown Whisper backend '{backend}'; use faster-whisper or openai-whisper")
+
+
+def transcribe_file(t: Transcriber, path: Path, progress: ProgressFn | None = None) -> list[Segment]:
+    audio = audio_mod.load(path)
+    audio_mod.check_not_silent(audio, str(path))
+    return t.transcribe(audio, progress=progress)
