@@ -44,7 +44,8 @@ fi
 pactl set-default-sink "$SINK" </dev/null
 pactl set-default-source "$SINK.monitor" </dev/null
 
-source=$(pactl get-default-source </dev/null 2>/dev/null || true)
+# `pactl info` rather than `pactl get-default-source`, which PulseAudio < 15 lacks.
+source=$(pactl info </dev/null 2>/dev/null | sed -n 's/^Default Source: //p')
 if [ "$source" != "$SINK.monitor" ]; then
     echo "start_pulse.sh: default source is '$source', expected $SINK.monitor" >&2
     exit 1

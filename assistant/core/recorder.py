@@ -103,6 +103,8 @@ def pick_input_device(preferred: tuple[str, ...] = ("pulse", "default")) -> int 
 class SoundDeviceSource:
     """Real capture: sounddevice.InputStream, 16 kHz mono int16."""
 
+    live = True  # blocks arrive in wall-clock time: the Recorder aligns its clock to start()
+
     def __init__(self, device: int | str | None = None, *, samplerate: int = RATE,
                  blocksize: int = RATE // 10) -> None:
         self.device = device
@@ -263,6 +265,11 @@ class Recorder:
         self._clock = round(start_offset * samplerate)
         self._on_record = True
         self._gap_marked = False
+        # Device pipelines can take a while to deliver the first block (~2 s through PulseAudio
+        # with a null sink); for live sources the first frame is placed at its wall-clock time
+        # since start(), so meeting times match the timekeeper's clock.
+        self._align = bool(getattr(source, "live", False))
+        self._t_start = 0.0
         self._failed = False
         self._level = 0.0
         self._dropped = 0
@@ -328,6 +335,7 @@ class Recorder:
                                         daemon=True)
         self._recording = True
         self._writer.start()
+        self._t_start = time.monotonic()
         try:
             self._source.start(self._callback)
         except BaseException:
@@ -363,6 +371,11 @@ class Recorder:
         # Runs on the audio thread: no blocking, no I/O, only a small copy.
         if status:
             self._overflows += 1
+        if self._align:
+            self._align = False
+            lag = time.monotonic() - self._t_start - frames / self.samplerate
+            if lag > 0:
+                self._clock += round(lag * self.samplerate)
         start = self._clock
         self._clock = start + frames
         if self._failed or self._closed:

@@ -377,3 +377,19 @@ def test_missing_portaudio_is_a_one_line_error(monkeypatch: pytest.MonkeyPatch) 
     with pytest.raises(PMCError) as err:
         list_input_devices()
     assert "libportaudio2" in str(err.value) and "\n" not in str(err.value)
+
+
+def test_live_sources_place_the_first_frame_at_its_wall_clock_time(tmp_path: Path) -> None:
+    class LiveSource(FakeSource):
+        live = True
+
+    src = LiveSource()
+    rec = Recorder(tmp_path, source=src, start_offset=10.0)
+    rec.start()
+    time.sleep(0.5)  # a device pipeline that is slow to deliver its first block
+    src.push(ramp(BLOCK))
+    src.push(ramp(BLOCK, BLOCK))
+    chunks = rec.close()
+    # the block arrived >= 0.5 s after start() and holds the 0.1 s before its arrival
+    assert len(chunks) == 1
+    assert 10.399 <= chunks[0].start < 12.0
