@@ -116,14 +116,28 @@ class Store:
             raise PMCError(f"database {self.path} cannot be opened ({exc}); "
                            "restore it from a backup or move it aside") from None
         self._lock = threading.RLock()
+        self._depth = 0
 
     def close(self) -> None:
         self.db.close()
 
     @contextmanager
     def tx(self) -> Iterator[sqlite3.Connection]:
-        with self._lock, self.db:
-            yield self.db
+        """A transaction; nested calls join the outermost one, which commits or rolls back."""
+        with self._lock:
+            if self._depth:
+                self._depth += 1
+                try:
+                    yield self.db
+                finally:
+                    self._depth -= 1
+                return
+            self._depth = 1
+            try:
+                with self.db:
+                    yield self.db
+            finally:
+                self._depth = 0
 
     # --- circles and members -------------------------------------------------
     def create_circle(

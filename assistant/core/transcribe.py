@@ -41,8 +41,12 @@ class Transcriber(Protocol):
     name: str
 
     def transcribe(self, audio: np.ndarray, offset: float = 0.0,
-                   progress: ProgressFn | None = None) -> list[Segment]:
-        """Transcribe 16 kHz mono float32 audio; times are shifted by `offset` seconds."""
+                   progress: ProgressFn | None = None, prompt: str | None = None) -> list[Segment]:
+        """Transcribe 16 kHz mono float32 audio; times are shifted by `offset` seconds.
+
+        `prompt` is context text (names, the speaker's earlier words) that biases
+        recognition towards vocabulary already heard in the circle.
+        """
         ...
 
 
@@ -75,11 +79,13 @@ class FasterWhisperTranscriber:
         self.beam_size = beam_size
 
     def transcribe(self, audio: np.ndarray, offset: float = 0.0,
-                   progress: ProgressFn | None = None) -> list[Segment]:
+                   progress: ProgressFn | None = None, prompt: str | None = None) -> list[Segment]:
         segments, info = self.model.transcribe(
             audio, language=self.language, beam_size=self.beam_size, word_timestamps=True,
             # Not conditioning on earlier text stops one misheard phrase from looping.
-            condition_on_previous_text=False, vad_filter=True,
+            condition_on_previous_text=False, initial_prompt=prompt or None,
+            # VAD only on long audio: on a single turn it clips soft word onsets.
+            vad_filter=len(audio) > 60 * 16000,
             vad_parameters={"min_silence_duration_ms": 500},
         )
         out = []

@@ -1,0 +1,124 @@
+"""Finding commitments in what a member said during the contracts segment.
+
+Rules, not a model, decide *whether* something is a commitment: first-person
+intentions ("I will", "I'm going to", "my contract is to") are; peers' advice
+("you could") and anything not in the first person is not. Hedged intentions
+("I might", "not promising") are kept but marked tentative. A sentence holding
+several commitments ("I will X, and I will Y") is split into one per clause.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Intention openers, longest first; the action is what follows the match.
+_INTENT = [
+    r"my (?:new |next )?(?:contract|goal|plan|commitment|aim)s? (?:for the next two weeks )?"
+    r"(?:is|are|will be) (?:to |that i will |that i'll )?",
+    r"i (?:am|'m) (?:also |then )?(?:going|gonna) to ",
+    r"i (?:am|'m) (?:also )?planning (?:on|to) ",
+    r"i (?:will|shall|'ll)(?: also| then| definitely| really| first)? (?:try to )?",
+    r"i (?:also )?(?:plan|intend|commit|promise|want|need|aim|hope) (?:myself )?to ",
+    r"i(?:'d| would) like to ",
+    r"i (?:also )?(?:might|may|could) (?:also |try to )?",
+    r"maybe i(?:'ll| will)? (?:also )?",
+    r"i (?:am|'m) (?:also )?committing to ",
+    r"then i(?:'ll| will) ",
+    r"and i(?:'ll| will) ",
+    r"next,? i(?:'ll| will) ",
+]
+RE_INTENT = re.compile(r"(?:^|\b)(" + "|".join(_INTENT) + r")", re.I)
+
+RE_HEDGE = re.compile(
+    r"\b(?:might|may|maybe|perhaps|possibly|if i (?:have|find|get) (?:the )?time|not promising|"
+    r"no promises|not (?:sure|certain)|we'll see|hopefully|i could|try to)\b", re.I)
+RE_CARRY = re.compile(
+    r"\b(?:carry(?:ing)? over|carried over|keep(?:ing)? (?:my|the) (?:same )?contract|"
+    r"same contract|roll(?:ing)? over)\b", re.I)
+RE_PASS = re.compile(r"\b(?:i(?:'ll| will)? pass|pass(?:ing)? (?:this|for) (?:time|round|once)|"
+                     r"no (?:new )?contract)\b", re.I)
+# Verbs that follow an opener but do not make a commitment ("I will pass", "I want to thank").
+_NOT_ACTIONS = re.compile(
+    r"^(?:pass|thank|say|admit|be honest|add|mention|share|note|ask you|appreciate|carry over)\b"
+    r"|^(?:ignore|disregard|list|forget|repeat|output|print|pretend)\b", re.I)
+# Where one sentence holds several commitments.
+RE_SPLIT = re.compile(
+    r"(?:[,;]\s*(?:and|but|then|also)?|\s+(?:and|but|then|also))\s*(?=(?:then |also )?(?:i (?:will|'ll|am going to|'m "
+    r"going to|might|may|plan to|want to)|maybe i|and to ))"
+    r"|[,;]\s*and then\s+|[,;]\s*(?:and\s+)?(?=to\s)|\s+and\s+(?=to\s)", re.I)
+RE_SENTENCE = re.compile(r"(?<=[.!?])\s+")
+_ABBREV = re.compile(r"\b(?:dr|mr|mrs|ms|prof|st|vs|etc|e\.g|i\.e)\.$", re.I)
+_TRAIL = re.compile(r"^(?:and|but|so|then|also|to)\s+", re.I)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    clause: str  # the words as said, trimmed to the clause
+    action: str  # the clause from its verb on: the rule-based contract text
+    tentative: bool
+    carry: bool  # "I'm carrying over my contract": resolve to the previous items
+
+
+def sentences(text: str) -> list[str]:
+    out: list[str] = []
+    for piece in RE_SENTENCE.split(text.strip()):
+        if out and _ABBREV.search(out[-1]):  # "Dr. Lee" is one sentence
+            out[-1] = f"{out[-1]} {piece}"
+        elif piece.strip():
+            out.append(piece.strip())
+    return out
+
+
+def clauses(sentence: str) -> list[str]:
+    parts = [p.strip(" ,;") for p in RE_SPLIT.split(sentence) if p and p.strip(" ,;")]
+    return parts or [sentence]
+
+
+def _action_from(clause: str) -> tuple[str, bool] | None:
+    """The action words of a first-person commitment clause, and whether it hedges."""
+    m = RE_INTENT.search(clause)
+    if m is None:
+        # A bare "to finish the remaining page" continuing an earlier opener.
+        bare = re.match(r"^(?:and\s+)?to\s+(\w.*)", clause, re.I)
+        if not bare:
+            return None
+        rest = bare.group(1)
+        opener = ""
+    else:
+        rest = clause[m.end():]
+        opener = m.group(1)
+    rest = _TRAIL.sub("", rest.strip(" ,.;!?")).strip()
+    # Drop tails that hedge but add no action ("..., but I am not promising that yet").
+    rest = re.split(r",?\s+but\s+i(?:'m| am)?\s+not\b", rest, flags=re.I)[0].strip(" ,")
+    if len(rest.split()) < 2 or _NOT_ACTIONS.match(rest):
+        return None
+    hedged = bool(RE_HEDGE.search(opener) or RE_HEDGE.search(clause))
+    return rest, hedged
+
+
+def find(text: str) -> list[Candidate]:
+    """All commitment candidates in one member's contracts-segment text, in order."""
+    out: list[Candidate] = []
+    for sentence in sentences(text):
+        carry = bool(RE_CARRY.search(sentence))
+        if carry and not RE_INTENT.search(RE_CARRY.split(sentence)[-1] or ""):
+            out.append(Candidate(sentence, "", False, True))
+            continue
+        if RE_PASS.search(sentence) and not RE_INTENT.search(RE_PASS.sub("", sentence)):
+            continue
+        # A hedge anywhere in a sentence ("..., but I am not promising that") covers it all.
+        sentence_hedged = bool(re.search(r"not promising|no promises|if i have time", sentence,
+                                         re.I))
+        seen_intent = False
+        for clause in clauses(sentence):
+            found = _action_from(clause)
+            if found is None:
+                continue
+            if RE_INTENT.search(clause) is None and not seen_intent:
+                continue  # a bare "to ..." only continues an earlier first-person opener
+            seen_intent = True
+            action, hedged = found
+            action = action[0].upper() + action[1:]
+            out.append(Candidate(clause, action, hedged or sentence_hedged, False))
+    return out

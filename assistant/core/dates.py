@@ -1,0 +1,89 @@
+"""Due dates said out loud: "by Friday", "by the twentieth", "by March 20".
+
+Only explicit dates are recognised; anything else means "by the next meeting".
+A date is always resolved forward from the meeting date (a contract is about
+the next two weeks, never the past).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august",
+          "september", "october", "november", "december"]
+ORDINALS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+    "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13,
+    "fourteenth": 14, "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18,
+    "nineteenth": 19, "twentieth": 20, "twenty-first": 21, "twenty first": 21,
+    "twenty-second": 22, "twenty second": 22, "twenty-third": 23, "twenty third": 23,
+    "twenty-fourth": 24, "twenty fourth": 24, "twenty-fifth": 25, "twenty fifth": 25,
+    "twenty-sixth": 26, "twenty sixth": 26, "twenty-seventh": 27, "twenty seventh": 27,
+    "twenty-eighth": 28, "twenty eighth": 28, "twenty-ninth": 29, "twenty ninth": 29,
+    "thirtieth": 30, "thirty-first": 31, "thirty first": 31,
+}
+_DAY = r"(\d{1,2})(?:st|nd|rd|th)?|" + "|".join(
+    sorted((re.escape(k) for k in ORDINALS), key=len, reverse=True))
+_MONTH = "|".join(MONTHS) + r"|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec"
+_PREP = r"\b(?:by|on|before|until|till|due)\s+"
+RE_MONTH_DAY = re.compile(_PREP + rf"(?:the\s+)?({_MONTH})\.?\s+(?:the\s+)?({_DAY})\b", re.I)
+RE_DAY_OF_MONTH = re.compile(_PREP + rf"the\s+({_DAY})(?:\s+of\s+({_MONTH}))?\b", re.I)
+RE_WEEKDAY = re.compile(_PREP + r"(?:next\s+|this\s+)?(" + "|".join(WEEKDAYS) + r")\b", re.I)
+RE_THIS_WEEK = re.compile(r"\b(?:this|by the end of the|end of this)\s+week\b", re.I)
+
+
+def _day(token: str) -> int | None:
+    token = token.lower()
+    if token in ORDINALS:
+        return ORDINALS[token]
+    m = re.match(r"(\d{1,2})", token)
+    return int(m.group(1)) if m and 1 <= int(m.group(1)) <= 31 else None
+
+
+def _month(token: str) -> int:
+    token = token.lower()[:3]
+    return [m[:3] for m in MONTHS].index(token) + 1
+
+
+def _safe(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _forward(meeting: dt.date, month: int, day: int) -> dt.date | None:
+    d = _safe(meeting.year, month, day)
+    if d is not None and d < meeting:
+        d = _safe(meeting.year + 1, month, day)
+    return d
+
+
+def find_due(text: str, meeting: dt.date) -> dt.date | None:
+    """The explicit due date said in `text`, resolved forward from `meeting`."""
+    if m := RE_MONTH_DAY.search(text):
+        day = _day(m.group(2))
+        if day:
+            return _forward(meeting, _month(m.group(1)), day)
+    if m := RE_DAY_OF_MONTH.search(text):
+        day = _day(m.group(1))
+        if day:
+            if m.group(2):
+                return _forward(meeting, _month(m.group(2)), day)
+            d = _safe(meeting.year, meeting.month, day)
+            if d is None or d <= meeting:  # "by the 3rd" said on the 20th means next month
+                nxt = (meeting.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+                d = _safe(nxt.year, nxt.month, day)
+            return d
+    if m := RE_WEEKDAY.search(text):
+        target = WEEKDAYS.index(m.group(1).lower())
+        ahead = (target - meeting.weekday()) % 7 or 7
+        if "next" in m.group(0).lower():
+            ahead += 7 if ahead < 7 else 0
+        return meeting + dt.timedelta(days=ahead)
+    if RE_THIS_WEEK.search(text):
+        ahead = (4 - meeting.weekday()) % 7  # Friday of this week
+        return meeting + dt.timedelta(days=ahead)
+    return None
