@@ -186,9 +186,11 @@ def test_dropped_blocks_counted_when_the_writer_is_stalled(tmp_path: Path) -> No
         src.push(ramp(BLOCK, i * BLOCK))  # the callback must never block
     assert rec.dropped_blocks == 15
     release.set()
+    wait_until(lambda: rec.seconds_written == pytest.approx(0.6))  # the backlog is written
     src.push(ramp(BLOCK, 21 * BLOCK))
     src.push(ramp(BLOCK, 22 * BLOCK))
     chunks = rec.close()
+    assert rec.dropped_blocks == 15
     # blocks 0..5 are contiguous; the drop ends that chunk, and the next starts at its true time
     assert [(c.start, c.frames) for c in chunks] == [(0.0, 6 * BLOCK), (2.1, 2 * BLOCK)]
     assert np.array_equal(pcm(chunks[0].path), ramp(6 * BLOCK))
