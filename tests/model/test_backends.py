@@ -1,0 +1,169 @@
+"""Both Whisper backends on the same real tiny.en weights and the same real speech.
+
+faster-whisper reads the CTranslate2 directory; openai-whisper reads the
+checkpoint converted from it. Each must transcribe the JFK clip to the
+reference within 10% WER, with word timestamps, offsets and progress.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assistant.core.errors import PMCError
+from assistant.core.textnorm import wer
+from assistant.core.transcribe import Transcriber, make_transcriber
+
+pytestmark = pytest.mark.model
+
+SHARED = Path(__file__).resolve().parents[2].parent / "shared"
+JFK = SHARED / "data" / "speech" / "jfk.flac"
+REFERENCE = ("And so my fellow Americans, ask not what your country can do for you, "
+             "ask what you can do for your country.")
+BACKENDS = ["faster-whisper", "openai-whisper"]
+
+
+def _missing(msg: str) -> None:
+    if os.environ.get("CI"):
+        pytest.fail(msg, pytrace=False)
+    pytest.skip(msg)
+
+
+def _need_openai() -> None:
+    for module in ("torch", "whisper"):
+        try:
+            importlib.import_module(module)
+        except ImportError:
+            _missing(f"{module} is not installed (the openai-whisper extra)")
+
+
+@pytest.fixture(scope="module")
+def jfk() -> np.ndarray:
+    if not JFK.is_file():
+        _missing(f"test audio {JFK} is missing")
+    from assistant.core import audio
+
+    return audio.load(JFK)
+
+
+@pytest.fixture(scope="module")
+def openai_checkpoint(tiny_en_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    _need_openai()
+    from assistant.core.convert import convert_ct2_to_openai
+
+    return convert_ct2_to_openai(tiny_en_dir, tmp_path_factory.mktemp("ow") / "tiny.en.pt")
+
+
+@pytest.fixture(scope="module")
+def transcribers(tiny_en_dir: Path, openai_checkpoint: Path) -> dict[str, Transcriber]:
+    return {
+        "faster-whisper": make_transcriber(tiny_en_dir, "faster-whisper"),
+        "openai-whisper": make_transcriber(openai_checkpoint, "openai-whisper"),
+    }
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_transcribes_jfk_within_ten_percent_wer(backend: str, jfk: np.ndarray,
+                                                transcribers: dict[str, Transcriber]) -> None:
+    t = transcribers[backend]
+    assert t.name == backend
+    segments = t.transcribe(jfk)
+    text = " ".join(s.text for s in segments)
+    assert wer(REFERENCE, text) <= 0.10, text
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_word_times_are_ordered_and_shift_with_offset(
+        backend: str, jfk: np.ndarray, transcribers: dict[str, Transcriber]) -> None:
+    t = transcribers[backend]
+    duration = len(jfk) / 16000
+    calls: list[tuple[float, float]] = []
+    segments = t.transcribe(jfk, offset=100.0, progress=lambda done, total:
+                            calls.append((done, total)))
+    words = [w for s in segments for w in s.words]
+    assert len(words) >= 20
+    assert "".join(w.word for w in words).strip().lower().startswith("and so my fellow")
+    for s in segments:
+        assert 100.0 <= s.start <= s.end <= 100.0 + duration + 0.5
+    for a, b in zip(words, words[1:], strict=False):
+        assert a.start <= a.end <= b.start + 1e-6
+    assert all(0.0 <= w.probability <= 1.0 for w in words)
+    # "fellow" is spoken about 1.5 s into the clip.
+    fellow = next(w for w in words if w.word.strip().lower() == "fellow")
+    assert 101.0 < fellow.start < 102.0
+    assert calls and calls[-1][0] == pytest.approx(calls[-1][1], abs=0.05)
+    assert calls[-1][1] == pytest.approx(duration, abs=0.05)
+
+
+def test_backends_agree_on_word_timing(jfk: np.ndarray,
+                                       transcribers: dict[str, Transcriber]) -> None:
+    """Same weights, same alignment heads: word starts should match closely."""
+    starts = {}
+    for backend, t in transcribers.items():
+        starts[backend] = {w.word.strip(" ,.").lower(): w.start
+                           for s in t.transcribe(jfk) for w in s.words}
+    common = set(starts["faster-whisper"]) & set(starts["openai-whisper"])
+    assert len(common) >= 8
+    diffs = [abs(starts["faster-whisper"][w] - starts["openai-whisper"][w]) for w in common]
+    assert float(np.median(diffs)) < 0.2
+
+
+def test_ct2_directory_finds_its_converted_checkpoint(tiny_en_dir: Path, openai_checkpoint: Path,
+                                                      tmp_path: Path, jfk: np.ndarray) -> None:
+    from assistant.core.convert import CHECKPOINT_NAME
+    from assistant.core.openai_backend import OpenAIWhisperTranscriber
+
+    model_dir = tmp_path / "whisper-tiny.en"
+    model_dir.mkdir()
+    (model_dir / "model.bin").symlink_to(tiny_en_dir / "model.bin")
+    with pytest.raises(PMCError, match="pmc models convert"):
+        OpenAIWhisperTranscriber(model_dir)
+    shutil.copyfile(openai_checkpoint, model_dir / CHECKPOINT_NAME)
+    t = OpenAIWhisperTranscriber(model_dir, threads=1)
+    assert t.checkpoint == model_dir / CHECKPOINT_NAME
+    assert t.language == "en"  # English-only model, whatever was asked
+
+
+def test_a_damaged_checkpoint_is_a_clear_error(tmp_path: Path, openai_checkpoint: Path) -> None:
+    from assistant.core.openai_backend import OpenAIWhisperTranscriber
+
+    bad = tmp_path / "bad.pt"
+    bad.write_bytes(openai_checkpoint.read_bytes()[:100_000])
+    with pytest.raises(PMCError, match="cannot be loaded"):
+        OpenAIWhisperTranscriber(bad)
+
+
+OFFLINE_SCRIPT = """
+import sys
+def hook(event, args):
+    # Any attempt to resolve or reach a network address fails the run.
+    if event in ("socket.getaddrinfo", "socket.gethostbyname") or (
+            event == "socket.connect" and not isinstance(args[1], (str, bytes))):
+        raise SystemExit(f"network use: {event} {args[1:]}")
+sys.addaudithook(hook)
+from pathlib import Path
+from assistant.core import audio
+from assistant.core.openai_backend import OpenAIWhisperTranscriber
+t = OpenAIWhisperTranscriber(Path(sys.argv[1]), threads=1)
+print(" ".join(s.text for s in t.transcribe(audio.load(sys.argv[2]))))
+"""
+
+
+@pytest.mark.slow
+def test_openai_whisper_runs_without_network(openai_checkpoint: Path, jfk: np.ndarray) -> None:
+    """The tokenizer's vocabulary ships inside the whisper package: nothing is fetched."""
+    cmd = [sys.executable, "-c", OFFLINE_SCRIPT, str(openai_checkpoint), str(JFK)]
+    # Where we may, also take the network away for real (a new, empty network namespace).
+    if shutil.which("unshare") and os.geteuid() == 0:
+        cmd = ["unshare", "--net", *cmd]
+    env = {k: v for k, v in os.environ.items() if not k.endswith("_PROXY")}
+    r = subprocess.run(cmd, capture_output=True, text=True, timeout=300, env=env)
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert wer(REFERENCE, r.stdout) <= 0.10, r.stdout
