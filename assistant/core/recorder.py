@@ -236,7 +236,11 @@ class _Open:
 
 
 class Recorder:
-    """Captures audio from `source` (default: the microphone) into chunk files in `out_dir`."""
+    """Captures audio from `source` (default: the microphone) into chunk files in `out_dir`.
+
+    `on_audio(block, meeting_seconds)` runs on the writer thread between writes, so it must
+    only hand the block over (append to a buffer, post a message) and return.
+    """
 
     def __init__(self, out_dir: Path, *, source: AudioSource | None = None,
                  device: int | str | None = None, samplerate: int = RATE,

@@ -92,7 +92,7 @@ def test_sigkill_loses_at_most_the_last_second(tmp_path: Path) -> None:
         context = f"run {run}: killed at {elapsed:.2f} s, recovered {n / RATE:.2f} s"
         assert np.array_equal(got, signal_[:n]), f"{context}: samples differ from the source"
         assert n >= (elapsed - MAX_LOSS) * RATE, f"{context}: lost more than {MAX_LOSS} s"
-        assert n <= (elapsed + 0.05) * RATE, f"{context}: more audio than was played"
+        assert n <= (elapsed + 0.25) * RATE, f"{context}: more audio than was played"
         frame = 0
         for c in chunks:
             assert c.closed and c.start == pytest.approx(frame / RATE, abs=1e-3), context
