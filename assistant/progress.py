@@ -1,4 +1,8 @@
-"""A small progress bar on stderr for long CLI work (never prints transcript text)."""
+"""A small progress bar on stderr for long CLI work (never prints transcript text).
+
+Only on a terminal: when stderr is a pipe or file, it stays silent so that
+errors remain the only thing a script sees there.
+"""
 
 from __future__ import annotations
 
@@ -19,8 +23,6 @@ class Bar:
         if stage != self.stage:
             if self.tty and self.stage:
                 self.stream.write("\n")
-            elif not self.tty:
-                self.stream.write(f"{stage}...\n")
             self.stage = stage
             self.last = 0.0
         if self.tty and (now - self.last > 0.1 or fraction >= 1.0):
