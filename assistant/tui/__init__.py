@@ -1,0 +1,1 @@
+"""The terminal app (Textual): screens, widgets and the messages workers post to them."""

@@ -1,0 +1,123 @@
+"""The Circle Assistant terminal app: `make_app` builds it, `run_app` runs it for the CLI.
+
+Everything the app needs from outside (store, models, audio source, clock,
+today's date) is injected through `make_app`, so tests drive a whole meeting
+with a fake clock, a file-fed audio source and small or fake models, the way
+posting's `make_posting` does.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.dom import DOMNode
+from textual.screen import Screen
+
+from assistant.core.contracts import Drafter
+from assistant.core.recorder import AudioSource
+from assistant.core.settings import Settings
+from assistant.core.store import Store
+from assistant.core.transcribe import Transcriber
+
+if TYPE_CHECKING:
+    from assistant.tui.session import MeetingSession
+
+
+class CircleApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "Circle Assistant"
+    BINDINGS = [
+        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+    ]
+
+    def __init__(self, *, settings: Settings, store: Store,
+                 transcriber_factory: Callable[[], Transcriber],
+                 drafter_factory: Callable[[], Drafter],
+                 clock: Callable[[], float] = time.monotonic,
+                 source_factory: Callable[[], AudioSource] | None = None,
+                 record: bool = True, circle: str | None = None,
+                 today: Callable[[], dt.date] = dt.date.today) -> None:
+        super().__init__()
+        self.settings = settings
+        self.store = store
+        self.transcriber_factory = transcriber_factory
+        self.drafter_factory = drafter_factory
+        self.clock = clock
+        self.source_factory = source_factory
+        self.record = record
+        self.start_circle = circle
+        self.today = today
+        self.session: MeetingSession | None = None
+
+    def on_mount(self) -> None:
+        from assistant.tui.screens.attendance import AttendanceScreen
+        from assistant.tui.screens.home import HomeScreen
+
+        self.push_screen(HomeScreen())
+        if self.start_circle is not None:
+            # `pmc meeting start --circle NAME` goes straight to attendance.
+            self.push_screen(AttendanceScreen(self.store.circle(self.start_circle)))
+
+    def action_help(self) -> None:
+        from assistant.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        # Every key binding of the current screen is also a palette entry.
+        from assistant.tui.screens.base import screen_actions
+
+        for b, node in screen_actions(screen):
+            if b.action == "quit":
+                continue  # the palette has its own Quit entry
+            key = b.key_display or self.get_key_display(b)
+            yield SystemCommand(b.description, f"key: {key}",
+                                lambda a=b.action, ns=node: self._run(ns, a))
+        yield from super().get_system_commands(screen)
+
+    def _run(self, node: DOMNode, action: str) -> None:
+        self.call_later(self.run_action, action, node)
+
+    def on_unmount(self) -> None:
+        # Leaving mid-meeting: stop the microphone and save the turns; the meeting stays
+        # 'open' so the next start offers to recover it.
+        if self.session is not None and not self.session.timekeeper.finished:
+            self.session.end()
+
+
+def make_app(*, settings: Settings, store: Store,
+             transcriber_factory: Callable[[], Transcriber],
+             drafter_factory: Callable[[], Drafter],
+             clock: Callable[[], float] = time.monotonic,
+             source_factory: Callable[[], AudioSource] | None = None,
+             record: bool = True, circle: str | None = None,
+             today: Callable[[], dt.date] = dt.date.today) -> CircleApp:
+    if circle is not None:
+        store.circle(circle)  # fail before the screen opens when the name is wrong
+    return CircleApp(settings=settings, store=store, transcriber_factory=transcriber_factory,
+                     drafter_factory=drafter_factory, clock=clock, source_factory=source_factory,
+                     record=record, circle=circle, today=today)
+
+
+def run_app(settings: Settings, store: Store, circle: str | None = None,
+            input_device: str | None = None, record: bool = True) -> None:
+    from assistant import parts
+    from assistant.core.recorder import SoundDeviceSource
+
+    device: int | str | None = input_device
+    if isinstance(input_device, str) and input_device.isdigit():
+        device = int(input_device)
+
+    app = make_app(settings=settings, store=store,
+                   transcriber_factory=lambda: parts.build_transcriber(settings),
+                   drafter_factory=lambda: parts.build_drafter(settings),
+                   source_factory=lambda: SoundDeviceSource(device), record=record,
+                   circle=circle)
+    app.run()

@@ -1,0 +1,87 @@
+"""Attendance: who is present today. Everyone is ticked; untick who is missing."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, Footer, Header, SelectionList, Static
+
+from assistant.core.store import Circle, Member
+from assistant.tui.screens.base import BaseScreen, agenda_summary
+from assistant.tui.session import MeetingSession
+
+
+class AttendanceScreen(BaseScreen):
+    HELP = ("Everyone starts ticked as present. Untick who is missing with their number (1-8) "
+            "or with the arrow keys and Space. Press c to continue to consent (or straight "
+            "to the timekeeper when recording is off); Escape goes back.")
+    BINDINGS = [
+        Binding("c", "continue", "Continue"),
+        Binding("escape", "back", "Back"),
+        *[Binding(str(i), f"member({i - 1})", f"Toggle member {i}", show=False)
+          for i in range(1, 9)],
+    ]
+
+    def __init__(self, circle: Circle) -> None:
+        super().__init__()
+        self.circle = circle
+        self.members: list[Member] = []
+
+    def compose(self) -> ComposeResult:
+        self.members = self.pmc.store.members(self.circle)
+        yield Header()
+        with Vertical(id="attendance"):
+            yield Static(f"[b]{self.circle.name}[/b] — {self.pmc.today().isoformat()}\n"
+                         "Who is here today?", id="attendance-title")
+            yield SelectionList[int](
+                *[(f"{i + 1}  {m.name}", m.id, True) for i, m in enumerate(self.members)],
+                id="present")
+            yield Static(id="attendance-plan")
+            with Horizontal(classes="buttons"):
+                yield Button("Continue", id="continue", variant="primary", compact=True)
+                yield Button("Back", id="back", compact=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#present").focus()
+        self.update_plan()
+
+    @property
+    def present_ids(self) -> list[int]:
+        return list(self.query_one("#present", SelectionList).selected)
+
+    @on(SelectionList.SelectedChanged)
+    def update_plan(self) -> None:
+        n = len(self.present_ids)
+        text = (f"{n} present. {agenda_summary(self.circle.agenda, n)}" if n
+                else "[red]Nobody is ticked as present.[/red]")
+        self.query_one("#attendance-plan", Static).update(text)
+
+    def action_member(self, index: int) -> None:
+        sl = self.query_one("#present", SelectionList)
+        if index < len(self.members):
+            sl.toggle(self.members[index].id)
+
+    @on(Button.Pressed, "#continue")
+    def action_continue(self) -> None:
+        from assistant.tui.screens.consent import ConsentScreen
+        from assistant.tui.screens.timekeeper import TimekeeperScreen
+
+        ids = set(self.present_ids)
+        present = [m for m in self.members if m.id in ids]
+        if not present:
+            self.notify("Tick at least one member as present.", severity="error")
+            return
+        app = self.pmc
+        app.session = MeetingSession.create(app.store, self.circle, present, app.clock,
+                                            app.today())
+        if app.record:
+            self.app.switch_screen(ConsentScreen())
+        else:
+            self.app.switch_screen(TimekeeperScreen(record=False))
+
+    @on(Button.Pressed, "#back")
+    def action_back(self) -> None:
+        self.dismiss()

@@ -1,0 +1,57 @@
+"""What every screen shares: typed access to the app and a help text."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual.binding import Binding
+from textual.dom import DOMNode
+from textual.screen import ModalScreen, Screen
+
+from assistant.core.agenda import Segment
+
+if TYPE_CHECKING:
+    from assistant.tui.app import CircleApp
+
+
+class BaseScreen(Screen[Any]):
+    HELP: ClassVar[str] = ""
+
+    @property
+    def pmc(self) -> CircleApp:
+        return self.app  # type: ignore[return-value]
+
+
+class BaseModal(ModalScreen[Any]):
+    HELP: ClassVar[str] = ""
+
+    @property
+    def pmc(self) -> CircleApp:
+        return self.app  # type: ignore[return-value]
+
+
+def agenda_summary(agenda: tuple[Segment, ...], members: int) -> str:
+    parts = []
+    for s in agenda:
+        each = " each" if s.per_member else ""
+        parts.append(f"{s.title} {s.minutes:g} min{each}")
+    total = sum(s.planned_seconds(members) for s in agenda) / 60
+    return f"{', '.join(parts)} — {total:.0f} min for {members}"
+
+
+def screen_actions(screen: Screen[Any]) -> list[tuple[Binding, DOMNode]]:
+    """The screen's and the app's key bindings that are available now (for help, palette)."""
+    out = []
+    seen = set()
+    app = screen.app
+    for node in (screen, app):
+        for _key, binding in node._bindings:
+            if not binding.description or binding.action in seen:
+                continue
+            if binding.action.startswith(("app.focus", "screen.copy")):
+                continue  # Textual's own, the same on every screen
+            if app._check_action_state(binding.action, node) is False:
+                continue
+            seen.add(binding.action)
+            out.append((binding, node))
+    return out

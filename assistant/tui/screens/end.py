@@ -1,0 +1,166 @@
+"""End of meeting: live transcription catches up, the audio is transcribed, contracts drafted.
+
+All of it runs in a worker thread that posts `ProgressReported`,
+`ContractDrafted` and `MeetingProcessed`; the screen only draws what they say.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import Footer, Header, ProgressBar, Static
+
+from assistant.core.errors import PMCError
+from assistant.core.pipeline import process_meeting
+from assistant.core.timekeeper import fmt_seconds
+from assistant.tui.messages import ContractDrafted, MeetingProcessed, ProgressReported
+from assistant.tui.screens.base import BaseScreen
+from assistant.tui.session import MeetingSession, meeting_audio
+
+STAGE_LABEL = {
+    "catching up": "Catching up the live transcript",
+    "loading models": "Loading the models",
+    "transcribing": "Transcribing the recording",
+    "refining contracts": "Listening again to the contracts",
+    "drafting": "Drafting each member's contract",
+}
+
+
+class EndScreen(BaseScreen):
+    HELP = ("The meeting has ended. The recording is transcribed and every member's contract is "
+            "drafted here, on this machine. When it is done press Enter to review the drafts; "
+            "if it failed, r tries again.")
+    BINDINGS = [
+        Binding("enter", "review", "Review"),
+        Binding("r", "retry", "Retry"),
+    ]
+
+    def __init__(self, meeting_id: int, session: MeetingSession | None) -> None:
+        super().__init__()
+        self.meeting_id = meeting_id
+        self.session = session
+        self.done = False
+        self.error: str | None = None
+        self.stage = ""
+        self.lines: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="end"):
+            yield Static(id="end-title")
+            yield Static(id="end-stage")
+            yield ProgressBar(total=1.0, show_eta=False, id="end-progress")
+            yield Static(id="end-log")
+            yield Static(id="end-next")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        store = self.pmc.store
+        m = store.meeting(self.meeting_id)
+        circle = store.circle_by_id(m.circle_id)
+        present = store.attendees(self.meeting_id)
+        length = fmt_seconds(m.duration or 0)
+        self.query_one("#end-title", Static).update(
+            f"[b]{circle.name}[/b] — meeting of {m.date} ended after {length}, "
+            f"{len(present)} present, {len(store.turns(self.meeting_id))} turns logged.")
+        self.start()
+
+    def start(self) -> None:
+        self.done, self.error, self.lines = False, None, []
+        self.update_view()
+        self.process()
+
+    @work(thread=True, exclusive=True, group="process")
+    def process(self) -> None:
+        post = self.post_message
+        store = self.pmc.store
+        try:
+            if self.session is not None and self.session.live is not None:
+                post(ProgressReported("catching up", 0.0))
+                self.session.finish_live()
+                post(ProgressReported("catching up", 1.0))
+            audio = meeting_audio(store, self.meeting_id)
+            if not audio:
+                store.set_meeting_status(self.meeting_id, "drafted")
+                post(MeetingProcessed(self.meeting_id))
+                return
+            post(ProgressReported("loading models", 0.0))
+            transcriber = (self.session.transcriber if self.session is not None
+                           and self.session.transcriber is not None
+                           else self.pmc.transcriber_factory())
+            drafter = self.pmc.drafter_factory()
+            post(ProgressReported("loading models", 1.0))
+            def progress(stage: str, fraction: float) -> None:
+                post(ProgressReported(stage, fraction))
+
+            process_meeting(store, self.meeting_id, transcriber=transcriber, drafter=drafter,
+                            audio=audio, progress=progress)
+            for member in store.attendees(self.meeting_id):
+                post(ContractDrafted(member.id, len(store.items(self.meeting_id, member.id))))
+            post(MeetingProcessed(self.meeting_id))
+        except PMCError as exc:
+            post(MeetingProcessed(self.meeting_id, error=str(exc)))
+        except Exception as exc:  # shown, not raised: the meeting's data is safe on disk
+            post(MeetingProcessed(self.meeting_id, error=f"processing failed "
+                                  f"({exc.__class__.__name__}: {exc}); press r to retry"))
+
+    def on_progress_reported(self, msg: ProgressReported) -> None:
+        if msg.stage != self.stage:
+            if self.stage:
+                self.lines.append(f"✔ {STAGE_LABEL.get(self.stage, self.stage)}")
+            self.stage = msg.stage
+        self.query_one("#end-progress", ProgressBar).update(progress=msg.fraction)
+        self.update_view()
+
+    def on_contract_drafted(self, msg: ContractDrafted) -> None:
+        if self.stage:
+            self.lines.append(f"✔ {STAGE_LABEL.get(self.stage, self.stage)}")
+            self.stage = ""
+        name = self.pmc.store.member_by_id(msg.member_id).name
+        self.lines.append(f"  {name}: {msg.count} draft item{'s' if msg.count != 1 else ''}")
+        self.update_view()
+
+    def on_meeting_processed(self, msg: MeetingProcessed) -> None:
+        if self.stage:
+            self.lines.append(f"✔ {STAGE_LABEL.get(self.stage, self.stage)}")
+            self.stage = ""
+        self.done = True
+        self.error = msg.error
+        self.query_one("#end-progress", ProgressBar).update(progress=1.0)
+        self.update_view()
+        self.refresh_bindings()
+
+    def update_view(self) -> None:
+        stage = STAGE_LABEL.get(self.stage, self.stage)
+        self.query_one("#end-stage", Static).update(
+            "Done." if self.done and not self.error else
+            ("Stopped." if self.error else f"{stage}…" if stage else "Starting…"))
+        self.query_one("#end-log", Static).update("\n".join(self.lines[-12:]))
+        nxt = self.query_one("#end-next", Static)
+        if self.error:
+            nxt.update(Text(f"{self.error}\nPress r to retry, or Enter to review and add items "
+                            "by hand.", style="red"))
+        elif self.done:
+            nxt.update(Text("Press Enter to review the contract drafts.", style="bold green"))
+        else:
+            nxt.update(Text("The clock has stopped; this can take a minute.", style="grey62"))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "review":
+            return self.done
+        if action == "retry":
+            return bool(self.done and self.error)
+        return True
+
+    def action_review(self) -> None:
+        from assistant.tui.screens.review import ReviewScreen
+
+        if self.done:
+            self.app.switch_screen(ReviewScreen(self.meeting_id))
+
+    def action_retry(self) -> None:
+        if self.done and self.error:
+            self.start()

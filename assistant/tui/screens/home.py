@@ -1,0 +1,159 @@
+"""Home: the circles, and from here a new meeting, past meetings, goals, or a new circle."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
+from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+from assistant.core.store import Circle
+from assistant.tui.screens.base import BaseScreen, agenda_summary
+from assistant.tui.session import unfinished_meetings
+
+
+class HomeScreen(BaseScreen):
+    HELP = ("Pick a circle with the arrow keys. Start a meeting with s (or Enter), look at past "
+            "meetings with m and the members' goals with g. Create a circle with n, edit the "
+            "selected one with e. If the app stopped during a meeting, r recovers its audio and "
+            "turns and carries on with transcription and drafting.")
+    BINDINGS = [
+        Binding("s", "start", "Start meeting"),
+        Binding("n", "new_circle", "New circle"),
+        Binding("e", "edit_circle", "Edit circle"),
+        Binding("m", "meetings", "Meetings"),
+        Binding("g", "goals", "Goals"),
+        Binding("r", "recover", "Recover"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="home"):
+            with Vertical(id="circles-box"):
+                yield OptionList(id="circles")
+            yield Static(id="circle-info")
+        yield Static(id="notice")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#circles-box").border_title = "Circles"
+        self.query_one("#circle-info").border_title = "Circle"
+        self.refresh_circles()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_circles()
+
+    def refresh_circles(self, select: str | None = None) -> None:
+        ol = self.query_one("#circles", OptionList)
+        current = self.circle
+        ol.clear_options()
+        circles = self.pmc.store.circles()
+        for c in circles:
+            ol.add_option(Option(c.name, id=str(c.id)))
+        want = select or (current.name if current else None)
+        if circles:
+            idx = next((i for i, c in enumerate(circles) if c.name == want), 0)
+            ol.highlighted = idx
+        ol.focus()
+        self.show_info()
+        unfinished = unfinished_meetings(self.pmc.store)
+        notice = self.query_one("#notice", Static)
+        if unfinished and (self.pmc.session is None or self.pmc.session.timekeeper.finished):
+            c, m = unfinished[-1]
+            notice.update(f"An unfinished meeting of {c.name} on {m.date} was found: "
+                          "press r to recover it.")
+            notice.display = True
+        else:
+            notice.display = False
+        self.refresh_bindings()
+
+    @property
+    def circle(self) -> Circle | None:
+        try:
+            ol = self.query_one("#circles", OptionList)
+        except NoMatches:
+            return None
+        if ol.highlighted is None or not ol.option_count:
+            return None
+        opt = ol.get_option_at_index(ol.highlighted)
+        return self.pmc.store.circle_by_id(int(opt.id or 0))
+
+    @on(OptionList.OptionHighlighted, "#circles")
+    def show_info(self) -> None:
+        info = self.query_one("#circle-info", Static)
+        c = self.circle
+        if c is None:
+            info.update("No circles yet.\n\nPress n to create one: a name, its members and "
+                        "the agenda's minutes.")
+            return
+        store = self.pmc.store
+        members = store.members(c)
+        meetings = store.meetings(c)
+        last = meetings[-1].date if meetings else "never"
+        info.update(
+            f"[b]{c.name}[/b]\n\n"
+            f"Members: {', '.join(m.name for m in members)}\n\n"
+            f"Agenda: {agenda_summary(c.agenda, len(members))}\n\n"
+            f"Meets every {c.cadence_days} days; {len(meetings)} meetings, last: {last}")
+        self.refresh_bindings()
+
+    @on(OptionList.OptionSelected, "#circles")
+    def _selected(self) -> None:
+        self.action_start()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("start", "edit_circle", "meetings", "goals"):
+            return self.circle is not None
+        if action == "recover":
+            return bool(unfinished_meetings(self.pmc.store))
+        return True
+
+    def action_start(self) -> None:
+        from assistant.tui.screens.attendance import AttendanceScreen
+
+        if self.circle is not None:
+            self.app.push_screen(AttendanceScreen(self.circle))
+
+    def action_new_circle(self) -> None:
+        from assistant.tui.screens.circle_form import CircleFormScreen
+
+        self.app.push_screen(CircleFormScreen(None), self._saved)
+
+    def action_edit_circle(self) -> None:
+        from assistant.tui.screens.circle_form import CircleFormScreen
+
+        if self.circle is not None:
+            self.app.push_screen(CircleFormScreen(self.circle), self._saved)
+
+    def _saved(self, name: str | None) -> None:
+        if name:
+            self.refresh_circles(select=name)
+
+    def action_meetings(self) -> None:
+        from assistant.tui.screens.meetings import MeetingsScreen
+
+        if self.circle is not None:
+            self.app.push_screen(MeetingsScreen(self.circle))
+
+    def action_goals(self) -> None:
+        from assistant.tui.screens.goals import GoalsScreen
+
+        if self.circle is not None:
+            self.app.push_screen(GoalsScreen(self.circle))
+
+    def action_recover(self) -> None:
+        from assistant.tui.screens.end import EndScreen
+        from assistant.tui.session import recover_meeting
+
+        unfinished = unfinished_meetings(self.pmc.store)
+        if not unfinished:
+            return
+        _circle, meeting = unfinished[-1]
+        chunks = recover_meeting(self.pmc.store, meeting.id)
+        seconds = sum(c.frames for c in chunks) / 16000
+        self.notify(f"Recovered {seconds:.0f} s of audio and "
+                    f"{len(self.pmc.store.turns(meeting.id))} turns.")
+        self.app.push_screen(EndScreen(meeting.id, None))

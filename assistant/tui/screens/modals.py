@@ -1,0 +1,139 @@
+"""Small dialogs: confirm, consent during the meeting, edit a contract item."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, Checkbox, Input, Label, Static
+
+from assistant.tui.screens.base import BaseModal
+from assistant.tui.screens.consent import consent_lines
+from assistant.tui.session import MeetingSession
+
+
+class ConfirmModal(BaseModal):
+    HELP = "y (or Enter) confirms, n (or Escape) goes back."
+    BINDINGS = [
+        Binding("y", "answer(True)", "Yes"),
+        Binding("n,escape", "answer(False)", "No"),
+    ]
+
+    def __init__(self, question: str, detail: str = "") -> None:
+        super().__init__()
+        self.question = question
+        self.detail = detail
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(f"[b]{self.question}[/b]\n{self.detail}")
+            with Horizontal(classes="buttons"):
+                yield Button("Yes (y)", id="yes", variant="primary", compact=True)
+                yield Button("No (n)", id="no", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#yes").focus()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
+
+
+class ConsentModal(BaseModal):
+    HELP = ("Press a member's number to withdraw their consent (recording stops at once) or "
+            "to consent again. Escape closes.")
+    BINDINGS = [
+        *[Binding(str(i), f"member({i - 1})", f"Consent of member {i}") for i in range(1, 9)],
+        Binding("escape,w", "close", "Close"),
+    ]
+
+    @property
+    def session(self) -> MeetingSession:
+        assert self.pmc.session is not None
+        return self.pmc.session
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static("[b]Consent[/b] — press a number to withdraw or give consent.\n"
+                         "Recording runs only while everyone consents.")
+            yield Static(id="consent-list")
+            yield Static("Escape closes", classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#consent-list", Static).update(consent_lines(self.session))
+
+    def action_member(self, index: int) -> None:
+        present = self.session.consent.present
+        if index < len(present):
+            p = present[index]
+            granted = not self.session.consent.granted(p.id)
+            self.session.set_consent(p.id, granted)
+            self.notify(f"{p.name} consents again." if granted else
+                        f"{p.name} withdrew consent: recording stopped.")
+            self.query_one("#consent-list", Static).update(consent_lines(self.session))
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class ItemModal(BaseModal):
+    """Edit or add one contract item; dismisses with (text, due, tentative) or None."""
+
+    HELP = ("Type the contract item: one specific step. Due is a date YYYY-MM-DD. Space ticks "
+            "'tentative'. Enter saves, Escape cancels.")
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, title: str, text: str = "", due: str | None = None,
+                 tentative: bool = False) -> None:
+        super().__init__()
+        self.title_text = title
+        self.text = text
+        self.due = due or ""
+        self.tentative = tentative
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide"):
+            yield Static(f"[b]{self.title_text}[/b]")
+            with Horizontal(classes="row"):
+                yield Label("Item", classes="label")
+                yield Input(self.text, id="item-text", compact=True,
+                            placeholder="I will … by …")
+            with Horizontal(classes="row"):
+                yield Label("Due", classes="label")
+                yield Input(self.due, id="item-due", compact=True, placeholder="YYYY-MM-DD")
+            yield Checkbox("tentative (not a promise)", self.tentative, id="item-tentative",
+                           compact=True)
+            yield Static(id="item-error")
+            with Horizontal(classes="buttons"):
+                yield Button("Save", id="save", variant="primary", compact=True)
+                yield Button("Cancel", id="cancel", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#item-text").focus()
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#save")
+    def save(self) -> None:
+        text = " ".join(self.query_one("#item-text", Input).value.split())
+        due = self.query_one("#item-due", Input).value.strip()
+        err = self.query_one("#item-error", Static)
+        if not text:
+            err.update("[red]An item needs some text.[/red]")
+            return
+        if due:
+            try:
+                dt.date.fromisoformat(due)
+            except ValueError:
+                err.update("[red]Due must be a date like 2026-03-19.[/red]")
+                return
+        self.dismiss((text, due or None, self.query_one("#item-tentative", Checkbox).value))
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,403 @@
+"""The timekeeper's view during the meeting: clock, turn countdown, talk time, recording.
+
+A timer reads the session a few times a second; nothing here waits for a
+model. The live transcription model loads in a worker thread and its
+segments arrive as `SegmentTranscribed` messages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Footer, Header, RichLog, Static
+
+from assistant.core.errors import PMCError
+from assistant.core.store import REPORT_STATUSES, ContractItem
+from assistant.core.timekeeper import fmt_seconds
+from assistant.core.transcribe import Segment
+from assistant.tui.messages import LiveModelLoaded, RecorderFailed, SegmentTranscribed
+from assistant.tui.screens.base import BaseScreen
+from assistant.tui.session import MeetingSession, mark_report_back
+from assistant.tui.widgets.bars import STATE_STYLE, CountdownBar, LevelMeter, TalkTime
+
+STATUS_LABEL = {"done": "done", "partial": "partly done", "not_done": "not done",
+                "dropped": "dropped", "carried_over": "carried over"}
+TICK = 0.2  # seconds between screen updates
+
+
+class TranscriptLog(RichLog, can_focus=False):
+    """The live transcript; never takes focus, so every key stays with the timekeeper."""
+
+
+class TimekeeperScreen(BaseScreen):
+    HELP = (
+        "n / p: next / previous turn.  1-8: now speaking (open discussion, interjections).\n"
+        "+ / -: one minute more / less for this turn.  Space: pause or resume.\n"
+        "o: off the record (nothing is recorded until pressed again).\n"
+        "w: consent — anyone can withdraw (recording stops at once) or consent again.\n"
+        "t: show or hide the live transcript.  e: end the meeting.\n"
+        "Report-back turns list the member's last contract: Up/Down choose an item, then "
+        "d done, h partly done, x not done, r dropped, c carry over.\n"
+        "The bar turns amber in a turn's last minute and red when it runs over; later turns "
+        "shrink to keep the meeting on time. Talk time is shown in circle order against an "
+        "equal share, never ranked.")
+    BINDINGS = [
+        Binding("n", "next", "Next"),
+        Binding("p", "previous", "Prev"),
+        Binding("space", "pause", "Pause"),
+        Binding("plus,equals_sign", "adjust(1)", "+1 min", key_display="+"),
+        Binding("minus", "adjust(-1)", "-1 min", key_display="-"),
+        Binding("o", "off_record", "Off record"),
+        Binding("w", "consent", "Consent"),
+        Binding("t", "transcript", "Transcript"),
+        Binding("e", "end", "End"),
+        *[Binding(str(i), f"speaking({i - 1})", f"Now speaking: member {i}", show=False)
+          for i in range(1, 9)],
+        Binding("up", "rb_move(-1)", "Previous item", show=False),
+        Binding("down", "rb_move(1)", "Next item", show=False),
+        Binding("d", "report('done')", "Done", show=False),
+        Binding("h", "report('partial')", "Partly done", show=False),
+        Binding("x", "report('not_done')", "Not done", show=False),
+        Binding("r", "report('dropped')", "Dropped", show=False),
+        Binding("c", "report('carried_over')", "Carry over", show=False),
+    ]
+
+    def __init__(self, record: bool) -> None:
+        super().__init__()
+        self.record = record
+        self.transcript: list[tuple[float, str, str]] = []  # (start, speaker, text)
+        self.rb_index = 0
+        self._rb_cache: dict[int, list[ContractItem]] = {}
+        self.live_status = ""
+        self.record_error: str | None = None
+
+    @property
+    def session(self) -> MeetingSession:
+        assert self.pmc.session is not None
+        return self.pmc.session
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="recbar"):
+            yield Static(id="rec-state")
+            yield LevelMeter(id="level")
+            yield Static(id="rec-extra")
+        yield Static(id="clockbar")
+        with Vertical(id="turn-box"):
+            yield Static(id="turn-who")
+            yield CountdownBar(id="countdown")
+            yield Static(id="turn-next")
+        with Horizontal(id="lower"):
+            with Vertical(id="talk-box"):
+                yield TalkTime(id="talk")
+            with Vertical(id="side"):
+                yield Static(id="agenda")
+                with Vertical(id="rb-box"):
+                    yield Static(id="rb-items")
+                with Vertical(id="transcript-box"):
+                    yield TranscriptLog(id="transcript", wrap=True, markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#talk-box").border_title = "Talk time vs equal share"
+        self.query_one("#transcript-box").border_title = "Live transcript"
+        self.query_one("#agenda").border_title = "Agenda"
+        source = None
+        record = self.record
+        if record and self.pmc.source_factory is not None:
+            source = self.pmc.source_factory()
+        try:
+            self.session.start(record=record, source=source, on_error=self._recorder_error)
+        except PMCError as exc:
+            # No microphone is no reason to stop the meeting: keep time, say why.
+            self.record_error = str(exc)
+            self.record = False
+            self.session.start(record=False)
+            self.notify(f"{exc} — continuing with timekeeping only.", severity="error",
+                        timeout=10)
+        if self.record:
+            self.live_status = "loading live transcription…"
+            self.load_live()
+        else:
+            self.query_one("#transcript-box").display = False
+        self.set_interval(TICK, self.tick)
+        self.tick()
+
+    def _recorder_error(self, msg: str) -> None:
+        self.post_message(RecorderFailed(msg))  # from the writer thread: post, never touch
+
+    @work(thread=True, exclusive=True, group="live")
+    def load_live(self) -> None:
+        try:
+            transcriber = self.session.transcriber or self.pmc.transcriber_factory()
+        except Exception as exc:  # a missing model must not stop the meeting
+            msg = str(exc) if isinstance(exc, PMCError) else exc.__class__.__name__
+            self.post_message(RecorderFailed(f"live transcript unavailable: {msg}"))
+            return
+        def segment(seg: Segment) -> None:
+            self.post_message(SegmentTranscribed(seg))
+
+        def error(msg: str) -> None:
+            self.post_message(RecorderFailed(msg))
+
+        self.session.attach_live(transcriber, segment, on_error=error)
+        self.post_message(LiveModelLoaded(getattr(transcriber, "name", "whisper")))
+
+    # --- messages from workers ------------------------------------------------------
+    def on_live_model_loaded(self, msg: LiveModelLoaded) -> None:
+        self.live_status = "live"
+
+    def on_recorder_failed(self, msg: RecorderFailed) -> None:
+        if msg.error.startswith("recording stopped"):
+            self.record_error = msg.error
+        else:
+            self.live_status = "no live transcript"
+        self.notify(msg.error, severity="error", timeout=10)
+
+    def on_segment_transcribed(self, msg: SegmentTranscribed) -> None:
+        seg = msg.segment
+        mid = (seg.start + seg.end) / 2
+        tk = self.session.timekeeper
+        who = "?"
+        for e in tk.turn_log():
+            if e.start <= mid <= e.end:
+                who = tk.member_name(e.member)
+                break
+        self.transcript.append((seg.start, who, seg.text))
+        line = Text.assemble((f"{fmt_seconds(seg.start)} ", "grey62"), (f"{who}: ", "bold"),
+                             seg.text)
+        self.query_one("#transcript", RichLog).write(line)
+
+    # --- the view -------------------------------------------------------------------
+    def tick(self) -> None:
+        s = self.session
+        tk = s.timekeeper
+        rec = s.recorder
+        state = self.query_one("#rec-state", Static)
+        extra = ""
+        if self.record_error:
+            state.update(Text("✖ NOT RECORDING", style="bold red"))
+            extra = self.record_error[:60]
+        elif rec is None:
+            state.update(Text("○ Timekeeping only", style="grey70"))
+            extra = "no microphone"
+        elif tk.off_record:
+            state.update(Text("◌ OFF THE RECORD", style="bold dark_orange"))
+            extra = "nothing is recorded (o to resume)"
+        elif not s.consent.all_consented():
+            state.update(Text("■ NOT RECORDING", style="bold dark_orange"))
+            extra = "waiting for consent: " + ", ".join(p.name for p in s.consent.missing())
+        else:
+            state.update(Text("● REC", style="bold red"))
+        self.query_one("#level", LevelMeter).show(rec.level if rec else 0.0, s.is_recording)
+        if rec is not None and not extra:
+            extra = f"dropped {rec.dropped_blocks}"
+            if s.live is not None:
+                behind = s.live.behind_s
+                extra += f" · live {behind:.0f} s behind" if behind >= 1 else " · live"
+            elif self.live_status:
+                extra += f" · {self.live_status}"
+        self.query_one("#rec-extra", Static).update(extra)
+        self.query_one("#level").display = rec is not None
+
+        self.query_one("#clockbar", Static).update(
+            f"Meeting {fmt_seconds(tk.now())}   planned end {fmt_seconds(tk.planned_total)}"
+            f"   projected end {fmt_seconds(tk.projected_end())}")
+
+        box = self.query_one("#turn-box")
+        cur = tk.current
+        seg = tk.segment()
+        if cur is None or seg is None:
+            box.border_title = "Meeting ended"
+            return
+        n_seg = [a.id for a in tk.agenda].index(seg.id) + 1
+        paused = "  ‖ PAUSED" if tk.paused else ""
+        box.border_title = (f"{seg.title} ({n_seg}/{len(tk.agenda)}) · "
+                            f"{fmt_seconds(max(0.0, tk.segment_remaining()))} left in segment"
+                            f"{paused}")
+        rem = tk.turn_remaining()
+        st = tk.turn_state()
+        when = f"{fmt_seconds(rem)} left" if rem > 0 else f"{fmt_seconds(-rem)} over"
+        owner = tk.member_name(cur.member)
+        num = "" if cur.member is None else f"{cur.member + 1} "
+        self.query_one("#turn-who", Static).update(Text.assemble(
+            (f"{num}{owner}", "bold"), "   ", (when, f"bold {STATE_STYLE[st]}"),
+            (f"   of {fmt_seconds(tk.allotted(tk.pos))}", "grey62")))
+        self.query_one("#countdown", CountdownBar).show(tk.turn_progress(), st)
+        nxt = tk.next_up()
+        speaking = tk.member_name(tk.speaker) if tk.speaker is not None else "—"
+        if nxt is None:
+            after = "last turn"
+        else:
+            nseg = next(a.title for a in tk.agenda if a.id == nxt.segment)
+            after = f"{tk.member_name(nxt.member)} ({nseg})"
+        self.query_one("#turn-next", Static).update(
+            f"Speaking: {speaking}   Next: {after}")
+        self.query_one("#talk", TalkTime).show(tk.members, tk.talk_times(), tk.fair_share(),
+                                               tk.speaker)
+        self.update_agenda()
+        self.update_report_back()
+
+    def update_agenda(self) -> None:
+        tk = self.session.timekeeper
+        cur = tk.current
+        out = Text()
+        passed = True
+        for seg in tk.agenda:
+            ks = tk.segment_turns(seg.id)
+            planned = sum(tk.allotted(k) for k in ks)
+            if cur is not None and cur.segment == seg.id:
+                passed = False
+                out.append(f"▶ {seg.title:<14}", style="bold")
+                out.append(f"{fmt_seconds(planned):>6} planned\n")
+            elif passed:
+                used = sum(tk.plan[k].used for k in ks)
+                out.append(f"✔ {seg.title:<14}", style="grey62")
+                out.append(f"{fmt_seconds(used):>6} taken\n", style="grey62")
+            else:
+                out.append(f"  {seg.title:<14}{fmt_seconds(planned):>6} planned\n")
+        out.rstrip()
+        self.query_one("#agenda", Static).update(out)
+
+    # --- report-back ----------------------------------------------------------------
+    def rb_items(self) -> list[ContractItem]:
+        tk = self.session.timekeeper
+        cur = tk.current
+        if cur is None or cur.segment != "report_back" or cur.member is None:
+            return []
+        mid = self.session.member_ids[cur.member]
+        if mid not in self._rb_cache:
+            m = self.session.meeting
+            self._rb_cache[mid] = self.pmc.store.open_items_before(
+                self.session.circle, mid, m.date, exclude=m.id)
+        return self._rb_cache[mid]
+
+    def update_report_back(self) -> None:
+        box = self.query_one("#rb-box")
+        tk = self.session.timekeeper
+        cur = tk.current
+        in_rb = cur is not None and cur.segment == "report_back" and cur.member is not None
+        box.display = in_rb
+        if not in_rb or cur is None or cur.member is None:
+            return
+        items = self.rb_items()
+        name = tk.members[cur.member]
+        box.border_title = f"{name}'s last contract"
+        if not items:
+            self.query_one("#rb-items", Static).update(
+                Text("No contract from the last meeting.", style="grey62"))
+            return
+        self.rb_index = min(self.rb_index, len(items) - 1)
+        statuses = {r.item_id: r.status for r in self.pmc.store.report_back(
+            self.session.meeting.id) if r.confirmed}
+        out = Text()
+        for i, item in enumerate(items):
+            sel = i == self.rb_index
+            out.append("▶ " if sel else "  ", style="bold")
+            out.append(item.text, style="bold" if sel else "")
+            status = statuses.get(item.id)
+            out.append(f"  [{STATUS_LABEL[status]}]" if status else "  [?]",
+                       style="green" if status else "grey62")
+            out.append("\n")
+        out.append("d done · h partly · x not done · r dropped · c carry over",
+                   style="grey62")
+        self.query_one("#rb-items", Static).update(out)
+
+    def action_rb_move(self, step: int) -> None:
+        items = self.rb_items()
+        if items:
+            self.rb_index = (self.rb_index + step) % len(items)
+            self.update_report_back()
+
+    def action_report(self, status: str) -> None:
+        assert status in REPORT_STATUSES
+        items = self.rb_items()
+        if not items:
+            return
+        item = items[min(self.rb_index, len(items) - 1)]
+        mark_report_back(self.pmc.store, self.session.meeting, item, status)
+        if self.rb_index + 1 < len(items):
+            self.rb_index += 1
+        self.update_report_back()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("rb_move", "report"):
+            return bool(self.is_mounted and self.rb_items())
+        if action == "consent":
+            return self.record
+        if action == "transcript":
+            return self.session.recorder is not None
+        return True
+
+    # --- timekeeping actions --------------------------------------------------------
+    def _act(self, fn: Callable[[], None]) -> None:
+        pos = self.session.timekeeper.pos
+        self.session.act(fn)
+        if self.session.timekeeper.pos != pos:
+            self.rb_index = 0
+        self.tick()
+        self.refresh_bindings()
+        if self.session.timekeeper.finished:
+            self._go_to_end()
+
+    def action_next(self) -> None:
+        if self.session.timekeeper.next_up() is None:
+            self.action_end()  # the last turn: ending is asked, never a stray key
+            return
+        self._act(self.session.timekeeper.next_turn)
+
+    def action_previous(self) -> None:
+        self._act(self.session.timekeeper.previous_turn)
+
+    def action_pause(self) -> None:
+        self._act(self.session.timekeeper.toggle_pause)
+
+    def action_adjust(self, minutes: int) -> None:
+        tk = self.session.timekeeper
+        self._act(lambda: tk.adjust(minutes))
+
+    def action_speaking(self, index: int) -> None:
+        tk = self.session.timekeeper
+        if index < len(tk.members):
+            self._act(lambda: tk.speaking(index))
+
+    def action_off_record(self) -> None:
+        s = self.session
+        s.set_off_record(not s.timekeeper.off_record)
+        self.notify("Off the record: nothing is recorded." if s.timekeeper.off_record
+                    else "Back on the record.")
+        self.tick()
+
+    def action_consent(self) -> None:
+        from assistant.tui.screens.modals import ConsentModal
+
+        self.app.push_screen(ConsentModal(), lambda _r: self.tick())
+
+    def action_transcript(self) -> None:
+        box = self.query_one("#transcript-box")
+        box.display = not box.display
+
+    def action_end(self) -> None:
+        from assistant.tui.screens.modals import ConfirmModal
+
+        def done(yes: bool | None) -> None:
+            if yes:
+                self.session.end()
+                self._go_to_end()
+
+        self.app.push_screen(ConfirmModal("End the meeting now?",
+                                          "Recording stops; transcription and drafting "
+                                          "start."), done)
+
+    def _go_to_end(self) -> None:
+        from assistant.tui.screens.end import EndScreen
+
+        s = self.session
+        if not s.timekeeper.finished or s.recorder is not None and s.recorder.recording:
+            s.end()
+        self.app.switch_screen(EndScreen(s.meeting.id, s))

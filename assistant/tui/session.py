@@ -1,0 +1,242 @@
+"""One live meeting's moving parts, wired together without any UI.
+
+A `MeetingSession` owns the timekeeper, the consent ledger, the recorder and
+the live transcriber of one stored meeting, and keeps the store up to date as
+the meeting goes: turns are appended as each one closes (so a crash loses at
+most the turn in progress), audio chunks are listed as the recorder opens and
+closes them, consent events are written before they take effect. Recording
+runs only while everyone present consents and the meeting is on the record.
+
+Nothing here imports Textual; screens call these methods and read its state.
+The helpers for the `audio_chunks` table live here because the Store has no
+methods for it yet.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+from assistant.core import locations
+from assistant.core.consent import ConsentLedger
+from assistant.core.live import LiveTranscriber
+from assistant.core.recorder import AudioSource, ChunkInfo, Recorder, read_chunks, recover
+from assistant.core.store import Circle, ContractItem, Meeting, Member, Store
+from assistant.core.timekeeper import Timekeeper
+from assistant.core.transcribe import Segment, Transcriber
+
+# --- the audio_chunks table ----------------------------------------------------------------
+
+
+def save_chunk(store: Store, meeting_id: int, info: ChunkInfo) -> None:
+    with store.tx() as db:
+        db.execute(
+            "INSERT INTO audio_chunks (meeting_id, seq, path, start, frames, closed) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (meeting_id, seq) DO UPDATE SET "
+            "path = excluded.path, start = excluded.start, frames = excluded.frames, "
+            "closed = excluded.closed",
+            (meeting_id, info.seq, str(info.path), info.start, info.frames, int(info.closed)))
+
+
+def stored_chunks(store: Store, meeting_id: int) -> list[ChunkInfo]:
+    rows = store.db.execute(
+        "SELECT seq, path, start, frames, closed FROM audio_chunks WHERE meeting_id = ? "
+        "ORDER BY seq", (meeting_id,))
+    return [ChunkInfo(r[0], Path(r[1]), r[2], r[3], bool(r[4])) for r in rows]
+
+
+def meeting_audio_dir(meeting_id: int) -> Path:
+    return locations.audio_dir() / str(meeting_id)
+
+
+def unfinished_meetings(store: Store) -> list[tuple[Circle, Meeting]]:
+    """Live meetings still 'open': the app or machine stopped before they were processed."""
+    out = []
+    for circle in store.circles():
+        for m in store.meetings(circle):
+            if m.source == "live" and m.status == "open":
+                out.append((circle, m))
+    return out
+
+
+def recover_meeting(store: Store, meeting_id: int) -> list[ChunkInfo]:
+    """List the audio a crashed meeting left on disk (whole samples only) in the store."""
+    chunks = recover(meeting_audio_dir(meeting_id))
+    for c in chunks:
+        save_chunk(store, meeting_id, c)
+    with store.tx() as db:
+        # Chunks that were listed but are gone or empty after the crash.
+        keep = [c.seq for c in chunks]
+        db.execute(f"DELETE FROM audio_chunks WHERE meeting_id = ? AND seq NOT IN "
+                   f"({','.join('?' * len(keep)) or 'NULL'})", (meeting_id, *keep))
+    return chunks
+
+
+def meeting_audio(store: Store, meeting_id: int) -> list[tuple[float, np.ndarray]]:
+    """(meeting start seconds, samples) of every non-empty chunk, for the pipeline."""
+    chunks = [c for c in stored_chunks(store, meeting_id) if c.frames > 0 and c.path.exists()]
+    return [(start, a) for start, a in read_chunks(chunks) if a.size]
+
+
+# --- the session ----------------------------------------------------------------------------
+
+
+class MeetingSession:
+    def __init__(self, store: Store, circle: Circle, meeting: Meeting, present: list[Member],
+                 clock: Callable[[], float]) -> None:
+        self.store = store
+        self.circle = circle
+        self.meeting = meeting
+        self.present = present
+        self.member_ids = [m.id for m in present]
+        self.timekeeper = Timekeeper(circle.agenda, [m.name for m in present], clock)
+        self.consent = ConsentLedger.for_meeting(store, meeting.id)
+        self.recorder: Recorder | None = None
+        self.live: LiveTranscriber | None = None
+        self.transcriber: Transcriber | None = None
+        self.want_recording = False
+        self.errors: list[str] = []
+        self._flushed = 0
+        self._lock = threading.Lock()
+
+    @classmethod
+    def create(cls, store: Store, circle: Circle, present: list[Member],
+               clock: Callable[[], float], today: dt.date) -> MeetingSession:
+        next_meeting = today + dt.timedelta(days=circle.cadence_days)
+        with store.tx():
+            meeting = store.create_meeting(circle, today.isoformat(), next_meeting.isoformat(),
+                                           "live", "open")
+            everyone = store.members(circle)
+            ids = {m.id for m in present}
+            store.set_attendance(meeting.id, {m.id: m.id in ids for m in everyone})
+        return cls(store, circle, meeting, present, clock)
+
+    # --- recording --------------------------------------------------------------------
+    def start(self, *, record: bool, source: AudioSource | None = None,
+              on_error: Callable[[str], None] | None = None) -> None:
+        """Start the meeting clock and, with `record`, the recorder (consent permitting)."""
+        if record and not self.consent.all_consented():
+            raise PermissionError("recording needs the consent of everyone present")
+        self.timekeeper.start()
+        if not record:
+            return
+        self.want_recording = True
+
+        def chunk(info: ChunkInfo) -> None:
+            save_chunk(self.store, self.meeting.id, info)
+
+        def error(msg: str) -> None:
+            self.errors.append(msg)
+            if on_error is not None:
+                on_error(msg)
+
+        self.recorder = Recorder(meeting_audio_dir(self.meeting.id), source=source,
+                                 on_audio=self._on_audio, on_chunk=chunk, on_error=error,
+                                 start_offset=self.timekeeper.now())
+        self.recorder.start()
+        self.sync_recording()
+
+    def attach_live(self, transcriber: Transcriber, on_segment: Callable[[Segment], None],
+                    on_error: Callable[[str], None] | None = None) -> None:
+        """Start live transcription (once the model is loaded, off the UI thread)."""
+        self.transcriber = transcriber
+        with self._lock:
+            if self.live is None and self.recorder is not None and not self.timekeeper.finished:
+                self.live = LiveTranscriber(transcriber, on_segment, on_error=on_error)
+
+    def _on_audio(self, block: np.ndarray, start_s: float) -> None:
+        live = self.live
+        if live is not None:
+            live.feed(block, start_s)
+
+    @property
+    def recording_allowed(self) -> bool:
+        return (self.want_recording and self.consent.all_consented()
+                and not self.timekeeper.off_record and not self.timekeeper.finished)
+
+    @property
+    def is_recording(self) -> bool:
+        """True while sound is actually being written to disk."""
+        rec = self.recorder
+        return rec is not None and rec.recording and rec.on_record
+
+    def sync_recording(self) -> None:
+        if self.recorder is not None:
+            self.recorder.set_on_record(self.recording_allowed)
+
+    def set_off_record(self, off: bool) -> None:
+        # Stop the microphone first, then log: never a moment recorded that should not be.
+        if off and self.recorder is not None:
+            self.recorder.set_on_record(False)
+        self.timekeeper.set_off_record(off)
+        self.sync_recording()
+        self.flush_turns()
+
+    def set_consent(self, member_id: int, granted: bool) -> None:
+        if not granted and self.recorder is not None:
+            self.recorder.set_on_record(False)
+        if granted:
+            self.consent.grant(member_id)
+        else:
+            self.consent.withdraw(member_id)
+        self.sync_recording()
+
+    # --- turns ------------------------------------------------------------------------
+    def flush_turns(self) -> None:
+        """Append the turns closed since the last flush to the store."""
+        log = self.timekeeper.log
+        new = log[self._flushed:]
+        if not new:
+            return
+        rows = [(None if e.member is None else self.member_ids[e.member], e.segment, e.start,
+                 e.end) for e in new]
+        with self.store.tx() as db:
+            base = db.execute("SELECT COUNT(*) FROM turns WHERE meeting_id = ?",
+                              (self.meeting.id,)).fetchone()[0]
+            self.store.add_turns(self.meeting.id, rows)
+            db.executemany("UPDATE turns SET off_record = 1 WHERE meeting_id = ? AND idx = ?",
+                           [(self.meeting.id, base + i) for i, e in enumerate(new)
+                            if e.off_record])
+        self._flushed = len(log)
+
+    def act(self, action: Callable[[], None]) -> None:
+        """Run a timekeeper action and save the turns it closed."""
+        action()
+        self.flush_turns()
+
+    # --- ending -----------------------------------------------------------------------
+    def end(self) -> None:
+        """Stop the clock and the recorder; everything said so far is on disk and listed."""
+        self.timekeeper.end()
+        self.flush_turns()
+        if self.recorder is not None:
+            self.recorder.set_on_record(False)
+            for c in self.recorder.close():
+                save_chunk(self.store, self.meeting.id, c)
+        self.store.set_meeting_status(self.meeting.id, "open", self.timekeeper.now())
+
+    def finish_live(self) -> None:
+        """Let live transcription catch up (blocking: call from a worker thread)."""
+        live = self.live
+        if live is not None:
+            live.finish()
+
+    def audio(self) -> list[tuple[float, np.ndarray]]:
+        return meeting_audio(self.store, self.meeting.id)
+
+
+def mark_report_back(store: Store, meeting: Meeting, item: ContractItem, status: str) -> None:
+    """Confirm what became of an earlier contract item; carrying over drafts it again."""
+    store.set_report_back(meeting.id, item.id, status, confirmed=True)
+    carried = [i for i in store.items(meeting.id, item.member_id) if i.carried_from == item.id]
+    if status == "carried_over":
+        if not carried:
+            store.add_item(meeting.id, item.member_id, item.text, due=meeting.next_meeting,
+                           tentative=item.tentative, origin="carry", carried_from=item.id)
+    else:
+        for i in carried:  # changed their mind: the carried copy goes
+            store.set_item_status(i.id, "deleted")

@@ -1,0 +1,1 @@
+"""Small widgets for the meeting screens: countdown bar, level meter, talk time."""
