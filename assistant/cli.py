@@ -202,7 +202,8 @@ def cmd_meeting_import(a: argparse.Namespace) -> int:
         store, circle, Path(a.audio), Path(a.timeline) if a.timeline else None,
         a.date or dt.date.today(),
         transcriber=lambda: parts.build_transcriber(settings, a.model, a.backend),
-        drafter=lambda: parts.build_drafter(settings, a.llm), progress=bar)
+        drafter=lambda: parts.build_drafter(settings, a.llm), progress=bar,
+        contract_pass=settings.contract_pass)
     bar.close()
     items = store.items(mid)
     print(f"imported meeting {mid}: {len(store.segments(mid))} transcript segments, "

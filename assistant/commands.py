@@ -126,12 +126,12 @@ def load_script(path: Path) -> dict[str, Any]:
 
 
 def run_script(store: Store, script: dict[str, Any], audio: Path, timeline: Path,
-               progress: Callable[[str, float], None]) -> int:
+               progress: Callable[[str, float], None],
+               settings: settings_mod.Settings) -> int:
     """Create the script's circle and previous contracts, then import its meeting."""
     from assistant import parts
     from assistant.core.pipeline import import_meeting
 
-    settings = settings_mod.load()
     names = [m["name"] for m in script["members"]]
     circle = store.create_circle(script.get("circle", script.get("name", "Circle")), names)
     date = dt.date.fromisoformat(script.get("meeting_date", dt.date.today().isoformat()))
@@ -141,7 +141,8 @@ def run_script(store: Store, script: dict[str, Any], audio: Path, timeline: Path
             add_manual_item(store, circle, member, before, text)
     return import_meeting(store, circle, audio, timeline, date,
                           transcriber=lambda: parts.build_transcriber(settings),
-                          drafter=lambda: parts.build_drafter(settings), progress=progress)
+                          drafter=lambda: parts.build_drafter(settings), progress=progress,
+                          contract_pass=settings.contract_pass)
 
 
 class _TempHome:
@@ -175,6 +176,7 @@ def cmd_demo(a: argparse.Namespace) -> int:
 
     demo = locations.package_data("demo")
     script = load_script(demo / "demo_circle.json")
+    settings = settings_mod.load()  # the user's settings, before switching to a temporary home
     with _TempHome(a.keep):
         store = parts.open_store()
         if a.keep and any(c.name == script["circle"] for c in store.circles()):
@@ -184,7 +186,7 @@ def cmd_demo(a: argparse.Namespace) -> int:
               f"({demo / 'demo_circle.wav'})", file=sys.stderr)
         bar = Bar()
         mid = run_script(store, script, demo / "demo_circle.wav",
-                         demo / "demo_circle.timeline.json", bar)
+                         demo / "demo_circle.timeline.json", bar, settings)
         bar.close()
         sys.stdout.write(recap.recap_markdown(store, mid))
         store.close()
@@ -199,10 +201,11 @@ def cmd_eval(a: argparse.Namespace) -> int:
     script = load_script(Path(a.script))
     if "truth" not in script:
         raise PMCError(f"{a.script} has no 'truth' section to score against")
+    settings = settings_mod.load()
     with _TempHome(False):
         store = parts.open_store()
         bar = Bar()
-        mid = run_script(store, script, Path(a.audio), Path(a.timeline), bar)
+        mid = run_script(store, script, Path(a.audio), Path(a.timeline), bar, settings)
         bar.close()
         s = score_meeting(store, mid, script)
         store.close()

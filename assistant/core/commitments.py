@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from assistant.core import dates
+
 # Intention openers, longest first; the action is what follows the match.
 _INTENT = [
     r"my (?:new |next )?(?:contract|goal|plan|commitment|aim)s? (?:for the next two weeks )?"
@@ -88,7 +90,7 @@ def _action_from(clause: str) -> tuple[str, bool] | None:
     else:
         rest = clause[m.end():]
         opener = m.group(1)
-    rest = _TRAIL.sub("", rest.strip(" ,.;!?")).strip()
+    rest = _TRAIL.sub("", dates.fix_misheard_by(rest).strip(" ,.;!?")).strip()
     # Drop tails that hedge but add no action ("..., but I am not promising that yet").
     rest = re.split(r",?\s+but\s+i(?:'m| am)?\s+not\b", rest, flags=re.I)[0].strip(" ,")
     if len(rest.split()) < 2 or _NOT_ACTIONS.match(rest):

@@ -24,14 +24,30 @@ ORDINALS = {
     "twenty-eighth": 28, "twenty eighth": 28, "twenty-ninth": 29, "twenty ninth": 29,
     "thirtieth": 30, "thirty-first": 31, "thirty first": 31,
 }
-_DAY = r"(\d{1,2})(?:st|nd|rd|th)?|" + "|".join(
+_DAY = r"\d{1,2}(?:st|nd|rd|th)?|" + "|".join(
     sorted((re.escape(k) for k in ORDINALS), key=len, reverse=True))
 _MONTH = "|".join(MONTHS) + r"|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec"
-_PREP = r"\b(?:by|on|before|until|till|due)\s+"
+# "I" is in the list because small Whisper models often hear "by" as "I"; a pronoun
+# directly before a date ("I March 20") is never what someone said.
+_PREP = r"\b(?:by|on|before|until|till|due|I(?=\s+(?:the\s+\w+|next\s+\w+|\w+day|" + \
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*)\b))\s+"
 RE_MONTH_DAY = re.compile(_PREP + rf"(?:the\s+)?({_MONTH})\.?\s+(?:the\s+)?({_DAY})\b", re.I)
-RE_DAY_OF_MONTH = re.compile(_PREP + rf"the\s+({_DAY})(?:\s+of\s+({_MONTH}))?\b", re.I)
+_WEEKDAY = "|".join(WEEKDAYS)
+# "by Friday the thirteenth" names a day of the month, not the coming Friday.
+RE_DAY_OF_MONTH = re.compile(
+    _PREP + rf"(?:(?:{_WEEKDAY}),?\s+)?the\s+({_DAY})(?:\s+of\s+({_MONTH}))?\b", re.I)
 RE_WEEKDAY = re.compile(_PREP + r"(?:next\s+|this\s+)?(" + "|".join(WEEKDAYS) + r")\b", re.I)
 RE_THIS_WEEK = re.compile(r"\b(?:this|by the end of the|end of this)\s+week\b", re.I)
+
+
+_MISHEARD_BY = re.compile(
+    r",?\s+I(?=\s+(?:the\s+\d|the\s+(?:" + "|".join(ORDINALS) + r")\b|next\s+\w+day|"
+    r"(?:" + "|".join(WEEKDAYS) + r")\b|(?:" + "|".join(MONTHS) + r")\s+\d))", re.I)
+
+
+def fix_misheard_by(text: str) -> str:
+    """"update my statement, I Friday the 13th" -> "update my statement by Friday the 13th"."""
+    return _MISHEARD_BY.sub(" by", text)
 
 
 def _day(token: str) -> int | None:

@@ -51,11 +51,12 @@ def ensure(path: Path) -> Path:
 def package_data(name: str) -> Path:
     """A data directory shipped with the package (`prompts`, `models`, `demo`).
 
-    In a wheel these live inside the package (`assistant/_prompts`); in a
-    checkout they are top-level folders beside `assistant/`.
+    In a wheel `prompts` and `models` live inside the package (`assistant/_prompts`);
+    in a checkout they are top-level folders beside `assistant/`. The demo meeting
+    is always inside the package (`assistant/demo`).
     """
     here = Path(__file__).resolve().parent.parent
-    for candidate in (here / f"_{name}", here.parent / name):
+    for candidate in (here / f"_{name}", here / name, here.parent / name):
         if candidate.exists():
             return candidate
     raise FileNotFoundError(f"package data '{name}' is missing; reinstall circle-assistant")

@@ -24,6 +24,10 @@ from assistant.core.store import Circle, Meeting, Member, Store
 from assistant.core.transcribe import Segment, Transcriber
 
 Progress = Callable[[str, float], None]  # (stage, fraction 0..1)
+REFINE_PAD = 1.0  # seconds of audio either side of a contracts turn for the second pass
+# A re-transcribed word belongs to the turn if its midpoint is this close to it; more
+# slack before, since Whisper stretches a first word back into the leading silence.
+SLACK_BEFORE, SLACK_AFTER = 0.6, 0.3
 
 
 def _noop(stage: str, fraction: float) -> None:
@@ -69,7 +73,7 @@ def _slice(pieces: Sequence[tuple[float, np.ndarray]], start: float, end: float)
 
 
 def refine_contracts(transcriber: Transcriber, pieces: Sequence[tuple[float, np.ndarray]],
-                     utterances: list[Utterance], context: dict[int, str],
+                     utterances: list[Utterance], context: dict[int, str] | None,
                      progress: Progress = _noop) -> list[Utterance]:
     """Transcribe each contracts turn again, primed with what its speaker said before.
 
@@ -82,15 +86,18 @@ def refine_contracts(transcriber: Transcriber, pieces: Sequence[tuple[float, np.
              if u.turn and u.turn.segment == "contracts" and u.turn.member_id is not None}
     out = [u for u in utterances if not (u.turn and u.turn.turn_id in turns)]
     for n, turn in enumerate(turns.values()):
-        pad = 0.3
-        start = max(0.0, turn.start - pad)
-        samples = _slice(pieces, start, turn.end + pad)
-        prompt = context.get(turn.member_id or -1, "")
+        # Generous padding so a clipped first consonant ("send" -> "end") is heard; words
+        # are then kept only if they fall inside the turn, so neighbours do not leak in.
+        start = max(0.0, turn.start - REFINE_PAD)
+        samples = _slice(pieces, start, turn.end + REFINE_PAD)
+        prompt = (context or {}).get(turn.member_id or -1, "")
         segments = transcriber.transcribe(samples, offset=start, prompt=prompt) if len(
             samples) else []
-        text = " ".join(s.text for s in segments).strip()
+        words = [w for s in segments for w in (s.words or ())
+                 if turn.start - SLACK_BEFORE <= (w.start + w.end) / 2 <= turn.end + SLACK_AFTER]
+        text = "".join(w.word for w in words).strip()
         if text:
-            out.append(Utterance(turn, segments[0].start, segments[-1].end, text))
+            out.append(Utterance(turn, words[0].start, words[-1].end, text))
         else:  # keep the first pass rather than lose the turn
             out.extend(u for u in utterances if u.turn is turn)
         progress("refining contracts", (n + 1) / max(1, len(turns)))
@@ -109,6 +116,16 @@ def speaker_context(store: Store, circle: Circle, meeting: Meeting,
         parts = [f"{member.name}."] + [i.text.rstrip(".") + "." for i in previous] + earlier
         context[member.id] = " ".join(parts)[-800:]
     return context
+
+
+def second_pass(mode: str, store: Store, circle: Circle, meeting: Meeting,
+                transcriber: Transcriber, pieces: Sequence[tuple[float, np.ndarray]],
+                utterances: list[Utterance], progress: Progress = _noop) -> list[Utterance]:
+    """Apply the configured second pass over contracts turns ('prompted', 'plain', 'off')."""
+    if mode == "off" or not pieces:
+        return utterances
+    context = speaker_context(store, circle, meeting, utterances) if mode == "prompted" else None
+    return refine_contracts(transcriber, pieces, utterances, context, progress)
 
 
 def analyse(store: Store, circle: Circle, meeting: Meeting, attendees: Sequence[Member],
@@ -168,15 +185,15 @@ def spans_for(store: Store, meeting_id: int) -> list[TurnSpan]:
 
 def process_meeting(store: Store, meeting_id: int, *, transcriber: Transcriber, drafter: Drafter,
                     audio: Sequence[tuple[float, np.ndarray]] | None = None,
-                    progress: Progress = _noop) -> None:
+                    progress: Progress = _noop, contract_pass: str = "prompted") -> None:
     """After a live meeting: transcribe its audio, attribute, draft; then write it all."""
     meeting = store.meeting(meeting_id)
     circle = store.circle_by_id(meeting.circle_id)
     pieces = list(audio or [])
     segments = transcribe_pieces(transcriber, pieces, progress) if pieces else []
     utterances = attribute(segments, spans_for(store, meeting_id))
-    context = speaker_context(store, circle, meeting, utterances)
-    utterances = refine_contracts(transcriber, pieces, utterances, context, progress)
+    utterances = second_pass(contract_pass, store, circle, meeting, transcriber, pieces,
+                             utterances, progress)
     analysis = analyse(store, circle, meeting, store.attendees(meeting_id), utterances, drafter,
                        progress)
     write_analysis(store, meeting, analysis)
@@ -185,7 +202,8 @@ def process_meeting(store: Store, meeting_id: int, *, transcriber: Transcriber, 
 
 def import_meeting(store: Store, circle: Circle, audio_path: Path, timeline_path: Path | None,
                    date: dt.date, *, transcriber: Callable[[], Transcriber],
-                   drafter: Callable[[], Drafter], progress: Progress = _noop) -> int:
+                   drafter: Callable[[], Drafter], progress: Progress = _noop,
+                   contract_pass: str = "prompted") -> int:
     """Import a recorded meeting; returns the new meeting's id.
 
     Inputs are validated before any model loads; nothing is written unless the
@@ -215,8 +233,8 @@ def import_meeting(store: Store, circle: Circle, audio_path: Path, timeline_path
                                      for x in turns])
         pieces = [(0.0, samples)]
         utterances = attribute(segments, spans_for(store, meeting.id))
-        context = speaker_context(store, circle, meeting, utterances)
-        utterances = refine_contracts(t, pieces, utterances, context, progress)
+        utterances = second_pass(contract_pass, store, circle, meeting, t, pieces, utterances,
+                                 progress)
         analysis = analyse(store, circle, meeting, attendees, utterances, d, progress)
         write_analysis(store, meeting, analysis)
         store.set_meeting_status(meeting.id, "drafted", duration)

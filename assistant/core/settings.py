@@ -24,6 +24,7 @@ DEFAULTS_DOC = """\
 # threads = 0                        # 0 = all available cores
 # use_llm = true                     # false: contracts are the members' own words only
 # next_meeting_days = 14             # circles meet every other week
+# contract_pass = "prompted"         # second pass over contracts turns: prompted, plain, off
 """
 
 
@@ -37,6 +38,7 @@ class Settings:
     threads: int = 0
     use_llm: bool = True
     next_meeting_days: int = 14
+    contract_pass: str = "prompted"
 
 
 def parse(text: str, source: str = "settings") -> Settings:
@@ -61,6 +63,8 @@ def parse(text: str, source: str = "settings") -> Settings:
     settings = Settings(**values)  # type: ignore[arg-type]
     if settings.beam_size < 1 or settings.threads < 0 or settings.next_meeting_days < 1:
         raise PMCError(f"{source}: beam_size >= 1, threads >= 0, next_meeting_days >= 1")
+    if settings.contract_pass not in ("prompted", "plain", "off"):
+        raise PMCError(f"{source}: contract_pass must be 'prompted', 'plain' or 'off'")
     if settings.whisper_backend not in ("faster-whisper", "openai-whisper"):
         raise PMCError(f"{source}: whisper_backend must be 'faster-whisper' or 'openai-whisper'")
     return settings
