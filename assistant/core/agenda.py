@@ -44,7 +44,7 @@ def from_json(text: str, source: str = "agenda") -> tuple[Segment, ...]:
     """Parse an agenda: a JSON list of {id, title?, minutes, per_member?}."""
     try:
         data = json.loads(text)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+    except (ValueError, RecursionError) as exc:  # also 4300-digit ints, deep nesting
         raise PMCError(f"{source} is not valid JSON ({exc.__class__.__name__}); "
                        "see README 'Agenda files'") from None
     if not isinstance(data, list) or not data:

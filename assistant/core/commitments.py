@@ -18,14 +18,14 @@ from assistant.core import dates
 _INTENT = [
     r"my (?:new |next )?(?:contract|goal|plan|commitment|aim)s? (?:for the next two weeks )?"
     r"(?:is|are|will be) (?:to |that i will |that i'll )?",
-    r"i (?:am|'m) (?:also |then )?(?:going|gonna) to ",
-    r"i (?:am|'m) (?:also )?planning (?:on|to) ",
-    r"i (?:will|shall|'ll)(?: also| then| definitely| really| first)? (?:try to )?",
+    r"i(?: am|'m) (?:also |then )?(?:going|gonna) to ",
+    r"i(?: am|'m) (?:also )?planning (?:on|to) ",
+    r"i(?: will| shall|'ll)(?: also| then| definitely| really| first)? (?:try to )?",
     r"i (?:also )?(?:plan|intend|commit|promise|want|need|aim|hope) (?:myself )?to ",
     r"i(?:'d| would) like to ",
     r"i (?:also )?(?:might|may|could) (?:also |try to )?",
     r"maybe i(?:'ll| will)? (?:also )?",
-    r"i (?:am|'m) (?:also )?committing to ",
+    r"i(?: am|'m) (?:also )?committing to ",
     r"then i(?:'ll| will) ",
     r"and i(?:'ll| will) ",
     r"next,? i(?:'ll| will) ",
@@ -46,8 +46,8 @@ _NOT_ACTIONS = re.compile(
     r"|^(?:ignore|disregard|list|forget|repeat|output|print|pretend)\b", re.I)
 # Where one sentence holds several commitments.
 RE_SPLIT = re.compile(
-    r"(?:[,;]\s*(?:and|but|then|also)?|\s+(?:and|but|then|also))\s*(?=(?:then |also )?(?:i (?:will|'ll|am going to|'m "
-    r"going to|might|may|plan to|want to)|maybe i|and to ))"
+    r"(?:[,;]\s*(?:and|but|then|also)?|\s+(?:and|but|then|also))\s*(?=(?:then |also )?(?:i(?: will|'ll| am going to|'m "
+    r" going to| might| may| plan to| want to)|maybe i|and to ))"
     r"|[,;]\s*and then\s+|[,;]\s*(?:and\s+)?(?=to\s)|\s+and\s+(?=to\s)", re.I)
 RE_SENTENCE = re.compile(r"(?<=[.!?])\s+")
 _ABBREV = re.compile(r"\b(?:dr|mr|mrs|ms|prof|st|vs|etc|e\.g|i\.e)\.$", re.I)
@@ -101,6 +101,7 @@ def _action_from(clause: str) -> tuple[str, bool] | None:
 
 def find(text: str) -> list[Candidate]:
     """All commitment candidates in one member's contracts-segment text, in order."""
+    text = text.replace("’", "'")  # Whisper writes both ' and ’
     out: list[Candidate] = []
     for sentence in sentences(text):
         carry = bool(RE_CARRY.search(sentence))

@@ -59,7 +59,7 @@ class Drafter:
         if self.llm is None:
             return cand.action, "rule"
         data = self.llm.complete_json(self.prompt, clause=cand.clause.replace('"', "'"))
-        action = data.get("action") if data else None
+        action = data.get("action") if isinstance(data, dict) else None
         if isinstance(action, str):
             # Small models like snake_case; words joined by underscores are still words.
             action = " ".join(action.replace("_", " ").split()).strip(" .")

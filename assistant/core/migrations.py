@@ -18,28 +18,52 @@ def migration(fn: Callable[[sqlite3.Connection], None]) -> Callable[[sqlite3.Con
     return fn
 
 
+def run_script(db: sqlite3.Connection, sql: str) -> None:
+    """Run `;`-separated statements inside the current transaction.
+
+    (sqlite3's executescript would COMMIT first, breaking the all-or-nothing migration.)
+    """
+    for statement in sql.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
 def migrate(db: sqlite3.Connection) -> list[str]:
-    """Apply pending migrations, each in its own transaction. Returns names applied."""
+    """Apply pending migrations, each in its own transaction. Returns names applied.
+
+    Python's sqlite3 would run DDL outside any transaction, so a half-applied
+    migration could stay behind; explicit BEGIN/COMMIT makes DDL transactional too.
+    """
     db.execute(
         "CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
     )
+    db.commit()
     done = {row[0] for row in db.execute("SELECT name FROM _migrations")}
     applied = []
-    for fn in MIGRATIONS:
-        if fn.__name__ in done:
-            continue
-        with db:
-            fn(db)
-            db.execute(
-                "INSERT INTO _migrations VALUES (?, datetime('now'))", (fn.__name__,)
-            )
-        applied.append(fn.__name__)
+    old = db.isolation_level
+    db.isolation_level = None
+    try:
+        for fn in MIGRATIONS:
+            if fn.__name__ in done:
+                continue
+            db.execute("BEGIN")
+            try:
+                fn(db)
+                db.execute("INSERT INTO _migrations VALUES (?, datetime('now'))", (fn.__name__,))
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            db.execute("COMMIT")
+            applied.append(fn.__name__)
+    finally:
+        db.isolation_level = old
     return applied
 
 
 @migration
 def m001_initial(db: sqlite3.Connection) -> None:
-    db.executescript(
+    run_script(
+        db,
         """
         CREATE TABLE circles (
             id INTEGER PRIMARY KEY,

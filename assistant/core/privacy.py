@@ -60,7 +60,8 @@ def install_guard() -> None:
     _originals["connect"] = socket.socket.connect
     _originals["connect_ex"] = socket.socket.connect_ex
     _originals["getaddrinfo"] = socket.getaddrinfo
-    _originals["create_connection"] = socket.create_connection
+    _originals["sendto"] = socket.socket.sendto
+    _originals["sendmsg"] = socket.socket.sendmsg
 
     def connect(self: socket.socket, address: Any) -> None:
         _check_address(self.family, address)
@@ -76,6 +77,18 @@ def install_guard() -> None:
             raise EgressBlocked(f"DNS lookup of {host!r} refused: Circle Assistant works offline")
         return _originals["getaddrinfo"](host, *args, **kw)
 
+    def sendto(self: socket.socket, data: Any, *args: Any) -> int:
+        # sendto(data, address) or sendto(data, flags, address): the address is last.
+        _check_address(self.family, args[-1])
+        return _originals["sendto"](self, data, *args)  # type: ignore[no-any-return]
+
+    def sendmsg(self: socket.socket, buffers: Any, *args: Any) -> int:
+        if len(args) >= 3 and args[2] is not None:
+            _check_address(self.family, args[2])
+        return _originals["sendmsg"](self, buffers, *args)  # type: ignore[no-any-return]
+
+    socket.socket.sendto = sendto  # type: ignore[method-assign,assignment]
+    socket.socket.sendmsg = sendmsg  # type: ignore[method-assign,assignment]
     socket.socket.connect = connect  # type: ignore[method-assign]
     socket.socket.connect_ex = connect_ex  # type: ignore[method-assign]
     socket.getaddrinfo = getaddrinfo
@@ -88,4 +101,6 @@ def remove_guard() -> None:
     socket.socket.connect = _originals.pop("connect")  # type: ignore[method-assign]
     socket.socket.connect_ex = _originals.pop("connect_ex")  # type: ignore[method-assign]
     socket.getaddrinfo = _originals.pop("getaddrinfo")
+    socket.socket.sendto = _originals.pop("sendto")  # type: ignore[method-assign]
+    socket.socket.sendmsg = _originals.pop("sendmsg")  # type: ignore[method-assign]
     _originals.clear()

@@ -46,6 +46,8 @@ def parse(text: str, source: str = "settings") -> Settings:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise PMCError(f"{source} is not valid TOML ({exc}); fix or delete the file") from None
+    except RecursionError:
+        raise PMCError(f"{source} is nested too deeply to be settings; fix or delete it") from None
     known = {f.name: f for f in fields(Settings)}
     values: dict[str, object] = {}
     for key, value in data.items():

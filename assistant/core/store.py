@@ -148,7 +148,8 @@ class Store:
         cadence_days: int = 14,
     ) -> Circle:
         names = [m.strip() for m in members]
-        if not name.strip():
+        name = name.strip()
+        if not name:
             raise PMCError("a circle needs a name: pmc circle create NAME --member NAME ...")
         if not names or any(not n for n in names):
             raise PMCError("a circle needs at least one member: add --member NAME")
@@ -169,6 +170,9 @@ class Store:
         return self.circle(name)
 
     def add_member(self, circle: Circle, name: str) -> Member:
+        name = name.strip()
+        if not name:
+            raise PMCError("a member needs a name: pmc circle add-member CIRCLE NAME")
         with self.tx() as db:
             pos = db.execute(
                 "SELECT COALESCE(MAX(position), -1) + 1 FROM members WHERE circle_id = ?",

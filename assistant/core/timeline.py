@@ -24,11 +24,20 @@ class TimelineTurn:
     end: float
 
 
+def _finite(v: object) -> bool:
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        return False
+    try:
+        return math.isfinite(v) and abs(v) < 1e9
+    except OverflowError:  # an int too large for a float
+        return False
+
+
 def parse(text: str, members: list[str], source: str = "timeline") -> list[TimelineTurn]:
     """Parse and validate; `members` are the circle's member names (case-insensitive)."""
     try:
         data = json.loads(text)
-    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
+    except (ValueError, RecursionError):  # JSONDecodeError, bad UTF-8, 4300-digit ints
         raise PMCError(f"{source} is not valid JSON; give the timeline file written "
                        "with the recording") from None
     turns = data.get("turns") if isinstance(data, dict) else None
@@ -49,8 +58,7 @@ def parse(text: str, members: list[str], source: str = "timeline") -> list[Timel
         if segment not in SEGMENT_IDS:
             raise PMCError(f"{source}: turn {i} segment {segment!r} must be one of "
                            f"{', '.join(SEGMENT_IDS)}")
-        if not all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
-                   for v in (start, end)):
+        if not all(_finite(v) for v in (start, end)):
             raise PMCError(f"{source}: turn {i} needs numeric 'start' and 'end' seconds")
         assert isinstance(start, (int, float)) and isinstance(end, (int, float))
         if start < 0 or end <= start:

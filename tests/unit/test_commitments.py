@@ -32,15 +32,6 @@ def test_first_person_intentions_become_actions(text: str, expected: list[str]) 
     assert actions(text) == expected
 
 
-CONTRACTION_BUG = pytest.mark.xfail(strict=True, reason=(
-    "BUG: commitments._INTENT writes contractions as `i (?:am|'m)` and `i (?:will|shall|'ll)`, "
-    "which need a space before the apostrophe ('I 'll'); Whisper writes \"I'll\"/\"I'm\", so "
-    "\"I'll finish the draft\" and \"I'm going to ...\" yield no commitment at all. Curly "
-    "apostrophes (I’ll) are not normalised either. Fix: `i(?: am|'m)`, `i(?: will| shall|'ll)` "
-    "and replace ’ with ' before matching."))
-
-
-@CONTRACTION_BUG
 @pytest.mark.parametrize("text, expected", [
     ("I'll finish the draft.", ["Finish the draft"]),
     ("I'm going to call the lab manager.", ["Call the lab manager"]),

@@ -93,10 +93,6 @@ def test_import_linter_contract_is_kept(tmp_path: Path) -> None:
     assert "1 kept, 0 broken" in res.stdout or "0 broken" in res.stdout
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: pyproject.toml [tool.importlinter] forbids the external package 'textual' but lacks "
-    "`include_external_packages = true`, so plain `lint-imports` exits with a configuration "
-    "error instead of checking the contract."))
 def test_lint_imports_runs_with_the_pyproject_config() -> None:
     res = _lint_imports(cwd=REPO)
     assert res.returncode == 0, res.stdout + res.stderr

@@ -80,11 +80,6 @@ def test_failed_migration_is_not_recorded_and_its_rows_roll_back(
     assert "m998_broken" not in {r[0] for r in db.execute("SELECT name FROM _migrations")}
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: migrate() wraps each migration in `with db:`, but Python's sqlite3 (3.11, default "
-    "isolation_level) runs DDL in autocommit mode, so a migration that fails after a CREATE "
-    "TABLE leaves the table behind; re-running the fixed migration then fails with "
-    "'table already exists'. Fix: BEGIN/COMMIT/ROLLBACK explicitly (isolation_level=None)."))
 def test_failed_migration_leaves_no_schema_change(db: sqlite3.Connection,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     migrations.migrate(db)

@@ -138,10 +138,6 @@ def test_install_is_idempotent_and_remove_restores() -> None:
     privacy.remove_guard()  # harmless when not installed
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG (gap): the guard wraps connect/connect_ex/getaddrinfo only; an unconnected UDP "
-    "socket's sendto() to a non-loopback address is not checked, so data can still leave the "
-    "machine. Wrap socket.socket.sendto/sendmsg too."))
 def test_udp_sendto_remote_is_refused(guard: dict[str, list[Any]]) -> None:
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
         with pytest.raises(EgressBlocked):

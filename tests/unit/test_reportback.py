@@ -82,9 +82,6 @@ def test_quote_is_what_was_said() -> None:
     assert got.quote in text
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: reportback.CUES checks 'partial' (which contains 'started') before 'not_done', so a "
-    "negated start -- \"I haven't started\", \"I never started\" -- is suggested as partial."))
 @pytest.mark.parametrize("text", [
     "I haven't started the literature review.",
     "I have not started the review yet.",

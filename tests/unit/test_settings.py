@@ -126,9 +126,6 @@ def test_parse_raises_only_pmc_error_on_any_text(text: str) -> None:
         pass
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: settings.parse lets RecursionError escape from tomllib on a deeply nested value "
-    "(only TOMLDecodeError is caught), so a damaged settings file gives a traceback."))
 def test_deeply_nested_toml_is_a_user_error() -> None:
     try:
         settings_mod.parse("threads = " + "[" * 5000)

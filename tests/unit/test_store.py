@@ -75,19 +75,11 @@ def test_unknown_circle_is_a_user_error(store: Store) -> None:
         store.circle("Nope")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: Store.create_circle strips the name before INSERT but not for the duplicate check or "
-    "the final self.circle(name) lookup: create_circle(' Beta ', ...) saves 'Beta' and then "
-    "raises PMCError \"no circle named ' Beta '\"."))
 def test_create_circle_with_padded_name_returns_the_circle(store: Store) -> None:
     c = store.create_circle(" Beta ", ["Ana"])
     assert c.name == "Beta"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: Store.create_circle(' Alpha ', ...) when 'Alpha' exists raises a raw "
-    "sqlite3.IntegrityError instead of the PMCError 'already exists' (the duplicate check "
-    "uses the unstripped name)."))
 def test_padded_duplicate_circle_is_a_user_error(store: Store, circle: Circle) -> None:
     with pytest.raises(PMCError, match="already exists"):
         store.create_circle(" Alpha ", ["Zed"])
@@ -102,9 +94,6 @@ def test_add_member_appends_and_refuses_duplicates(store: Store, circle: Circle)
     assert [m.name for m in store.members(circle)] == ["Ana", "Ben", "Cai", "Dee"]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: Store.add_member accepts an empty or blank name (stored as ''), although "
-    "create_circle refuses blank member names."))
 def test_add_member_refuses_blank_name(store: Store, circle: Circle) -> None:
     with pytest.raises(PMCError):
         store.add_member(circle, "   ")

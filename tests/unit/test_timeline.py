@@ -138,17 +138,11 @@ def test_parse_raises_only_pmc_error_on_any_text(text: str) -> None:
         pass
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: timeline.parse lets OverflowError escape when 'start'/'end' is a JSON integer too "
-    "large for a float (math.isfinite(10**400) raises)."))
 def test_huge_integer_time_is_a_user_error() -> None:
     with pytest.raises(PMCError):
         timeline.parse(doc(turn(start=0, end=10**400)), MEMBERS)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: timeline.parse lets ValueError escape for a JSON integer over Python's 4300-digit "
-    "int conversion limit (json.loads raises ValueError; only JSONDecodeError is caught)."))
 def test_overlong_integer_is_a_user_error() -> None:
     with pytest.raises(PMCError):
         timeline.parse('{"turns": [{"start": ' + "9" * 5000 + "}]}", MEMBERS)
