@@ -41,7 +41,7 @@ def agenda_summary(agenda: tuple[Segment, ...], members: int) -> str:
 
 def screen_actions(screen: Screen[Any]) -> list[tuple[Binding, DOMNode]]:
     """The screen's and the app's key bindings that are available now (for help, palette)."""
-    out = []
+    out: list[tuple[Binding, DOMNode]] = []
     seen = set()
     app = screen.app
     for node in (screen, app):
