@@ -266,3 +266,6 @@ def register(sub: argparse._SubParsersAction, add: Callable[..., argparse.Argume
     x.add_argument("audio", metavar="AUDIO")
     x.add_argument("timeline", metavar="TIMELINE")
     x.add_argument("--json", action="store_true")
+
+    from assistant import commands_privacy  # passphrase, purge, forget; circle create --no-encrypt
+    commands_privacy.register(sub, add)

@@ -8,6 +8,10 @@ after any crash (even SIGKILL or a pulled plug) every whole sample on disk is us
 file name alone says where it belongs; the writer fsyncs at least twice a second, so a power
 loss costs at most about a second.
 
+With a `cipher` (an encrypted home, see assistant.core.crypto) a chunk file is a header and
+then AES-GCM sealed frames, one per fsync (about twice a second): audio waits in memory only
+until the next fsync, so the promise is the same, and recovery drops a torn last frame.
+
 Off the record, blocks are dropped inside the callback and never reach the queue or the disk;
 the meeting clock keeps counting them so later chunks still carry the right meeting time.
 
@@ -31,6 +35,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from assistant.core import crypto
 from assistant.core.errors import PMCError
 
 log = logging.getLogger(__name__)
@@ -233,6 +238,11 @@ class _Open:
     start_frame: int
     frames: int = 0
     nbytes: int = 0  # bytes known to be on disk; may be odd after a failed partial write
+    # sealed chunks only: the header, audio waiting for the next frame, frames sealed so far
+    header: bytes = b""
+    pending: list[bytes] | None = None
+    sealed: int = 0
+    durable_frames: int = 0  # audio frames inside whole sealed frames on disk
 
 
 class Recorder:
@@ -249,8 +259,10 @@ class Recorder:
                  on_audio: Callable[[np.ndarray, float], None] | None = None,
                  on_chunk: Callable[[ChunkInfo], None] | None = None,
                  on_error: Callable[[str], None] | None = None,
-                 start_offset: float = 0.0) -> None:
+                 start_offset: float = 0.0,
+                 cipher: crypto.ChunkCipher | None = None) -> None:
         self.out_dir = Path(out_dir)
+        self._cipher = cipher
         self.samplerate = samplerate
         if source is None:
             source = SoundDeviceSource(device, samplerate=samplerate,
@@ -427,6 +439,7 @@ class Recorder:
                         dirty = True
                 now = time.monotonic()
                 if dirty and now - last_sync >= FSYNC_INTERVAL and self._open is not None:
+                    self._seal_pending(self._open)
                     os.fsync(self._open.fd)
                     last_sync, dirty = now, False
             except Exception as exc:  # anything but OSError is a bug; still keep the audio
@@ -450,12 +463,15 @@ class Recorder:
             assert cur is not None
             take = min(self._chunk_frames - cur.frames, data.size - offset)
             piece = data[offset:offset + take].tobytes()
-            try:
-                _write_all(cur.fd, piece)
-            except OSError:
-                cur.nbytes = os.fstat(cur.fd).st_size  # a partial write may have landed
-                raise
-            cur.nbytes += len(piece)
+            if cur.pending is not None:
+                cur.pending.append(piece)  # sealed at the next fsync or when the chunk closes
+            else:
+                try:
+                    _write_all(cur.fd, piece)
+                except OSError:
+                    cur.nbytes = os.fstat(cur.fd).st_size  # a partial write may have landed
+                    raise
+                cur.nbytes += len(piece)
             cur.frames += take
             offset += take
             self._frames_written += take
@@ -477,14 +493,38 @@ class Recorder:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND | os.O_CLOEXEC,
                      0o600)
         self._next_seq += 1
+        header = b""
+        if self._cipher is not None:
+            header = self._cipher.header()
+            try:
+                _write_all(fd, header)
+            except OSError:
+                os.close(fd)
+                path.unlink(missing_ok=True)  # a header alone holds no audio
+                raise
         info = ChunkInfo(seq=seq, path=path, start=start_ms / 1000, frames=0, closed=False)
-        self._open = _Open(fd=fd, info=info, start_frame=start_frame)
+        self._open = _Open(fd=fd, info=info, start_frame=start_frame, nbytes=len(header),
+                           header=header, pending=[] if self._cipher is not None else None)
         with self._lock:
             self._chunks.append(info)
         _fsync_dir(self.out_dir)
         self._notify_chunk(info)
 
+    def _seal_pending(self, cur: _Open) -> None:
+        """Write the audio waiting in memory as one sealed frame (sealed chunks only)."""
+        if not cur.pending or self._cipher is None:
+            return
+        frame = self._cipher.seal(cur.header, cur.sealed, b"".join(cur.pending))
+        # On a failed write nbytes stays at the last whole frame: _fail truncates to it.
+        _write_all(cur.fd, frame)
+        cur.nbytes += len(frame)
+        cur.sealed += 1
+        cur.durable_frames = cur.frames
+        cur.pending = []
+
     def _close_chunk(self) -> None:
+        if self._open is not None:
+            self._seal_pending(self._open)
         cur, self._open = self._open, None
         if cur is None:
             return
@@ -512,6 +552,11 @@ class Recorder:
         where = cur.info.path.name if cur is not None else str(self.out_dir)
         if cur is not None:
             whole = cur.nbytes - cur.nbytes % SAMPLE_BYTES
+            frames = whole // SAMPLE_BYTES
+            if cur.pending is not None:  # sealed: keep whole frames; unsealed audio is lost
+                whole = cur.nbytes
+                frames = cur.durable_frames
+                self._frames_written -= cur.frames - cur.durable_frames
             try:
                 os.ftruncate(cur.fd, whole)  # drop half a sample from a partial write
                 os.fsync(cur.fd)
@@ -519,7 +564,7 @@ class Recorder:
                 pass  # recover() truncates on the next start
             finally:
                 os.close(cur.fd)
-            info = replace(cur.info, frames=whole // SAMPLE_BYTES, closed=True)
+            info = replace(cur.info, frames=frames, closed=True)
             with self._lock:
                 self._chunks[-1] = info
             self._notify_chunk(info)
@@ -542,11 +587,23 @@ class Recorder:
                 log.exception("on_error listener failed")
 
 
-def recover(out_dir: Path, samplerate: int = RATE) -> list[ChunkInfo]:
+def _locked(path: Path) -> PMCError:
+    return PMCError(f"{path.parent} holds encrypted audio; open it through its home "
+                    "(with its passphrase)")
+
+
+def _unsealed_in_encrypted(path: Path) -> PMCError:
+    return PMCError(f"{path} is not sealed, but this home's audio must be; "
+                    "it was put there outside pmc")
+
+
+def recover(out_dir: Path, samplerate: int = RATE,
+            cipher: crypto.ChunkCipher | None = None) -> list[ChunkInfo]:
     """The chunks in `out_dir` after a crash, in order, each trimmed to whole samples.
 
     Needs nothing but the files: the start time is in each name. Empty chunks (opened just
-    before the crash) are left out of the result.
+    before the crash) are left out of the result. Sealed chunks need `cipher`; a torn last
+    frame is cut off.
     """
     out_dir = Path(out_dir)
     if not out_dir.is_dir():
@@ -558,6 +615,24 @@ def recover(out_dir: Path, samplerate: int = RATE) -> list[ChunkInfo]:
             found.append((int(m.group(1)), int(m.group(2)), path))
     chunks = []
     for seq, start_ms, path in sorted(found):
+        with path.open("rb") as fh:
+            head = fh.read(len(crypto.MAGIC))
+        if crypto.is_sealed(head) or (cipher is not None and crypto.MAGIC.startswith(head)):
+            if cipher is None:
+                raise _locked(path)
+            plain, good = cipher.open(path.read_bytes(), path.name)
+            if good < path.stat().st_size:
+                with path.open("r+b") as fh:  # a torn last frame from an interrupted write
+                    fh.truncate(good)
+                    fh.flush()
+                    os.fsync(fh.fileno())
+            os.chmod(path, 0o600)
+            if plain:
+                chunks.append(ChunkInfo(seq=seq, path=path, start=start_ms / 1000,
+                                        frames=len(plain) // SAMPLE_BYTES, closed=True))
+            continue
+        if cipher is not None:
+            raise _unsealed_in_encrypted(path)
         size = path.stat().st_size
         if size % SAMPLE_BYTES:
             with path.open("r+b") as fh:  # half a sample from an interrupted write
@@ -573,12 +648,18 @@ def recover(out_dir: Path, samplerate: int = RATE) -> list[ChunkInfo]:
     return chunks
 
 
-def read_chunks(chunks: list[ChunkInfo],
-                samplerate: int = RATE) -> list[tuple[float, np.ndarray]]:
+def read_chunks(chunks: list[ChunkInfo], samplerate: int = RATE,
+                cipher: crypto.ChunkCipher | None = None) -> list[tuple[float, np.ndarray]]:
     """(meeting start seconds, 16 kHz mono float32) for each chunk, for transcription."""
     out = []
     for c in chunks:
         raw = c.path.read_bytes()
+        if crypto.is_sealed(raw):
+            if cipher is None:
+                raise _locked(c.path)
+            raw = cipher.open(raw, c.path.name)[0]
+        elif cipher is not None and raw:
+            raise _unsealed_in_encrypted(c.path)
         raw = raw[:len(raw) - len(raw) % SAMPLE_BYTES]
         audio = np.frombuffer(raw, dtype="<i2").astype(np.float32) / 32768.0
         if samplerate != RATE and audio.size:

@@ -98,15 +98,87 @@ class ReportBack:
     quote: str
 
 
+def _translating_connection() -> type:
+    """A sqlcipher3 Connection that raises the stdlib sqlite3 exception classes.
+
+    The rest of the app catches `sqlite3.IntegrityError` and friends; sqlcipher3 has its
+    own (unrelated) classes, so they are re-raised as the stdlib class of the same name.
+    """
+    import sqlcipher3
+
+    def translate(exc: BaseException) -> BaseException:
+        cls = getattr(sqlite3, type(exc).__name__, sqlite3.DatabaseError)
+        return cls(*exc.args) if isinstance(cls, type) else sqlite3.DatabaseError(*exc.args)
+
+    class Connection(sqlcipher3.Connection):
+        def execute(self, *args: object) -> object:
+            try:
+                return super().execute(*args)
+            except sqlcipher3.Error as exc:
+                raise translate(exc) from exc
+
+        def executemany(self, *args: object) -> object:
+            try:
+                return super().executemany(*args)
+            except sqlcipher3.Error as exc:
+                raise translate(exc) from exc
+
+        def commit(self) -> None:
+            try:
+                super().commit()
+            except sqlcipher3.Error as exc:
+                raise translate(exc) from exc
+
+        def __exit__(self, *args: object) -> object:
+            try:
+                return super().__exit__(*args)
+            except sqlcipher3.Error as exc:
+                raise translate(exc) from exc
+
+    return Connection
+
+
+def open_connection(path: str, key: bytes | None = None) -> sqlite3.Connection:
+    """A connection to `path`; with `key`, a SQLCipher one whose key is checked before use.
+
+    The key is set before anything else reads the file, and checked by reading the
+    schema: a wrong key fails there, before any pragma or migration could write.
+    """
+    if key is None:
+        db = sqlite3.connect(path, check_same_thread=False, timeout=30)
+        db.row_factory = sqlite3.Row
+        return db
+    if len(key) != 32:
+        raise ValueError("a SQLCipher key is 32 bytes")
+    try:
+        import sqlcipher3
+    except ImportError:
+        raise PMCError("this home is encrypted but SQLCipher is not installed; "
+                       "reinstall circle-assistant (it needs sqlcipher3-binary)") from None
+    # check_same_thread=False: workers write from threads; the Store's lock serialises.
+    db = sqlcipher3.connect(path, check_same_thread=False, timeout=30,
+                            factory=_translating_connection())
+    try:
+        db.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+        db.execute("PRAGMA cipher_log_level = NONE")  # SQLCipher would print to stderr
+        db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.DatabaseError:
+        db.close()
+        raise PMCError("wrong passphrase for PMC_HOME; the database did not open with the "
+                       "key it gives, and nothing was changed") from None
+    db.row_factory = sqlcipher3.Row
+    return db
+
+
 class Store:
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, key: bytes | None = None) -> None:
+        """Open (or create) the database at `path`; `key` makes it a SQLCipher database."""
         self.path = str(path)
+        self.encrypted = key is not None
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         try:
-            # check_same_thread=False: workers write from threads; the lock serialises.
-            self.db = sqlite3.connect(self.path, check_same_thread=False, timeout=30)
-            self.db.row_factory = sqlite3.Row
+            self.db = open_connection(self.path, key)
             self.db.execute("PRAGMA foreign_keys = ON")
             if self.path != ":memory:":
                 self.db.execute("PRAGMA journal_mode = WAL")

@@ -1,0 +1,86 @@
+"""Privacy commands: encryption of a new home, passphrase change, retention (purge, forget).
+
+`register` adds `pmc passphrase change`, `pmc purge`, `pmc forget` and `pmc retention`, and
+gives `pmc circle create` its `--no-encrypt` option: encryption is per PMC_HOME (the
+database is), so the first circle of a new home decides, encrypted by default.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from assistant.core import crypto, locations
+from assistant.core.errors import PMCError
+from assistant.core.store import Store
+
+
+# --- encryption ----------------------------------------------------------------------------------
+def cmd_circle_create(a: argparse.Namespace) -> int:
+    from assistant import cli, parts
+    from assistant.core import agenda
+
+    if a.agenda:
+        agenda.load_file(Path(a.agenda))  # a bad agenda fails before any passphrase prompt
+    if not a.name.strip() or not a.member:
+        return cli.cmd_circle_create(a)  # its own one-line errors, nothing created
+    encrypted = parts.prepare_home(encrypt=not a.no_encrypt)
+    rc = cli.cmd_circle_create(a)
+    if not encrypted:
+        why = ("--no-encrypt" if a.no_encrypt else
+               "it already held unencrypted circles before this version")
+        print(f"note: {locations.home()} is not encrypted ({why})", file=sys.stderr)
+    return rc
+
+
+def _open_with(keys: crypto.Keys) -> Store:
+    candidates = keys.db_keys()
+    for n, key in enumerate(candidates):
+        try:
+            return Store(locations.database_path(), key)
+        except PMCError:
+            if n == len(candidates) - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+def cmd_passphrase_change(a: argparse.Namespace) -> int:
+    home = locations.home()
+    if not crypto.is_encrypted(home):
+        raise PMCError(f"{home} is not encrypted, so it has no passphrase to change")
+    old = crypto.unlock(home, crypto.passphrase(home, what="current passphrase"))
+    new = crypto.passphrase(home, new=True, what="new passphrase", env="PMC_NEW_PASSPHRASE")
+    store = _open_with(old)
+
+    def rekey(_candidates: list[bytes], new_key: bytes) -> None:
+        with store._lock:
+            store.db.execute(f"PRAGMA rekey = \"x'{new_key.hex()}'\"")
+            # Old-key pages must not linger in the WAL file.
+            store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    try:
+        _keys, count = crypto.rotate(home, old, new, rekey,
+                                     lambda c: crypto.reseal_chunks(locations.audio_dir(), c))
+    finally:
+        store.close()
+    print(f"passphrase changed; database re-keyed, {count} audio chunks re-sealed")
+    return 0
+
+
+def register(sub: argparse._SubParsersAction,
+             add: Callable[..., argparse.ArgumentParser]) -> None:
+    circle = sub.choices["circle"]
+    actions = next(x for x in circle._actions if isinstance(x, argparse._SubParsersAction))
+    create = actions.choices["create"]
+    create.add_argument("--no-encrypt", action="store_true",
+                        help="do not encrypt a new home (encryption is per PMC_HOME; default: "
+                        "encrypt, with PMC_PASSPHRASE or a prompted passphrase)")
+    create.set_defaults(fn=cmd_circle_create)
+
+    pp = sub.add_parser("passphrase", help="change the passphrase of an encrypted home")
+    ps = pp.add_subparsers(dest="sub", metavar="ACTION", required=True)
+    add(ps, "change", cmd_passphrase_change,
+        "change the passphrase: new data key, database re-keyed, audio re-sealed (reads "
+        "PMC_PASSPHRASE and PMC_NEW_PASSPHRASE, or asks)")
