@@ -8,6 +8,7 @@ database is), so the first circle of a new home decides, encrypted by default.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -69,6 +70,63 @@ def cmd_passphrase_change(a: argparse.Namespace) -> int:
     return 0
 
 
+# --- retention -----------------------------------------------------------------------------------
+def cmd_purge(a: argparse.Namespace) -> int:
+    from assistant import parts
+    from assistant.core import retention
+
+    store = parts.open_store()
+    plan, counts = retention.purge(store, dt.date.today(), dry_run=a.dry_run)
+    for mid, why in sorted(plan.audio.items()):
+        print(f"meeting #{mid}: raw audio {'would be ' if a.dry_run else ''}deleted ({why})")
+    for mid, why in sorted(plan.transcripts.items()):
+        print(f"meeting #{mid}: transcript {'would be ' if a.dry_run else ''}deleted ({why})")
+    print(("would delete " if a.dry_run else "deleted ") + counts.line())
+    return 0
+
+
+def cmd_forget(a: argparse.Namespace) -> int:
+    from assistant import parts
+    from assistant.core import retention
+
+    store = parts.open_store()
+    circle = store.circle(a.circle)
+    member = store.member(circle, a.member)
+    if a.meeting is not None and store.meeting(a.meeting).circle_id != circle.id:
+        raise PMCError(f"meeting #{a.meeting} is not a meeting of '{circle.name}'")
+    counts = retention.forget(store, circle, member, a.meeting)
+    where = f"meeting #{a.meeting}" if a.meeting is not None else f"every meeting of {circle.name}"
+    print(f"forgot what {member.name} said in {where}: {counts.segments} transcript segments, "
+          f"{counts.quotes} quotes, {counts.deleted_items} deleted drafts; raw audio of "
+          f"{counts.audio_meetings} meetings deleted ({counts.audio_files} files); "
+          "their contract items are kept")
+    return 0
+
+
+def cmd_retention(a: argparse.Namespace) -> int:
+    from dataclasses import replace
+
+    from assistant import parts
+    from assistant.core import retention
+
+    store = parts.open_store()
+    circle = store.circle(a.circle)
+    p = retention.policy(store, circle)
+    changed = p
+    if a.transcript_days is not None and a.transcript_days < 0:
+        raise PMCError("--transcript-days must be 0 (no age limit) or more")
+    if a.transcript_days is not None:
+        changed = replace(changed, transcript_days=a.transcript_days or None)
+    if a.audio is not None:
+        changed = replace(changed, audio_after_approval=a.audio == "approved")
+    if a.at_next_meeting is not None:
+        changed = replace(changed, transcripts_at_next_meeting=a.at_next_meeting == "yes")
+    if changed != p:
+        retention.set_policy(store, circle, changed)
+    print(f"{circle.name}: {changed.describe()}")
+    return 0
+
+
 def register(sub: argparse._SubParsersAction,
              add: Callable[..., argparse.ArgumentParser]) -> None:
     circle = sub.choices["circle"]
@@ -84,3 +142,21 @@ def register(sub: argparse._SubParsersAction,
     add(ps, "change", cmd_passphrase_change,
         "change the passphrase: new data key, database re-keyed, audio re-sealed (reads "
         "PMC_PASSPHRASE and PMC_NEW_PASSPHRASE, or asks)")
+
+    x = add(sub, "purge", cmd_purge,
+            "apply every circle's retention policy now and print what was deleted")
+    x.add_argument("--dry-run", action="store_true", help="only count what would be deleted")
+    x = add(sub, "forget", cmd_forget,
+            "delete what a member said (transcript, quotes) in one meeting or in all of them; "
+            "their contract items are kept")
+    x.add_argument("--circle", required=True, metavar="NAME")
+    x.add_argument("--member", required=True, metavar="NAME")
+    x.add_argument("--meeting", type=int, metavar="ID", help="only this meeting")
+    x = add(sub, "retention", cmd_retention, "show or change a circle's retention policy")
+    x.add_argument("circle", metavar="CIRCLE")
+    x.add_argument("--transcript-days", type=int, metavar="N",
+                   help="delete transcripts N days after the meeting (0: no age limit)")
+    x.add_argument("--audio", choices=["approved", "keep"],
+                   help="delete raw audio once every item is approved (default) or keep it")
+    x.add_argument("--at-next-meeting", choices=["yes", "no"],
+                   help="delete a transcript when the next meeting starts (default yes)")

@@ -163,3 +163,22 @@ def m001_initial(db: sqlite3.Connection) -> None:
         CREATE INDEX idx_turns_meeting ON turns(meeting_id, idx);
         """
     )
+
+
+@migration
+def m002_retention(db: sqlite3.Connection) -> None:
+    # One row per circle that changed the defaults (assistant/core/retention.py);
+    # a circle without a row uses them.
+    run_script(
+        db,
+        """
+        CREATE TABLE retention (
+            circle_id INTEGER PRIMARY KEY REFERENCES circles(id) ON DELETE CASCADE,
+            audio_after_approval INTEGER NOT NULL DEFAULT 1,  -- delete raw audio once reviewed
+            transcripts_at_next_meeting INTEGER NOT NULL DEFAULT 1,
+            transcript_days INTEGER DEFAULT 14                -- NULL: no age limit
+        );
+        ALTER TABLE meetings ADD COLUMN transcript_purged_at TEXT;
+        ALTER TABLE meetings ADD COLUMN audio_purged_at TEXT
+        """
+    )
