@@ -28,7 +28,7 @@ _INTENT = [
     r"i(?: am|'m) (?:also )?committing to ",
     r"then i(?:'ll| will) ",
     r"and i(?:'ll| will) ",
-    r"next,? i(?:'ll| will) ",
+    r"next,? i(?:'ll| will)? ",
 ]
 RE_INTENT = re.compile(r"(?:^|\b)(" + "|".join(_INTENT) + r")", re.I)
 
@@ -42,13 +42,30 @@ RE_PASS = re.compile(r"\b(?:i(?:'ll| will)? pass|pass(?:ing)? (?:this|for) (?:ti
                      r"no (?:new )?contract)\b", re.I)
 # Verbs that follow an opener but do not make a commitment ("I will pass", "I want to thank").
 _NOT_ACTIONS = re.compile(
-    r"^(?:pass|thank|say|admit|be honest|add|mention|share|note|ask you|appreciate|carry over)\b"
+    r"^(?:pass|thank|admit|be honest|ask you|appreciate|carry over)\b"
+    r"|^(?:say|add|mention|share|note|point out)\s+(?:that|something|how|one thing|a thought|"
+    r"a quick|quickly)\b"
     r"|^(?:ignore|disregard|list|forget|repeat|output|print|pretend)\b", re.I)
+# Common action verbs: a comma followed by one of these starts another commitment
+# in a list ("I will run the test overnight, add logging, and then write it up").
+ACTION_VERBS = frozenset("""
+add analyse analyze apply archive arrange ask attend back block book build buy call check clean
+clarify collect compile complete confirm contact create decide deliver design discuss document
+download draft draw edit email enroll explore figure file fill finalise finalize find finish fix
+follow get give go install interview invite join keep learn look make map measure meet migrate
+move order organise organize outline pack pay pick ping plan polish post practice prepare
+present print proofread publish push put read reach record reduce refactor register remove
+replace reply request rerun reserve respond return review revise rewrite run save schedule
+search see send set share sign sketch sort spend start study submit summarise summarize talk
+teach test tidy track train transcribe try turn update upload visit wrap write
+""".split())
+_VERBS = "|".join(sorted(ACTION_VERBS))
 # Where one sentence holds several commitments.
 RE_SPLIT = re.compile(
     r"(?:[,;]\s*(?:and|but|then|also)?|\s+(?:and|but|then|also))\s*(?=(?:then |also )?(?:i(?: will|'ll| am going to|'m "
     r" going to| might| may| plan to| want to)|maybe i|and to ))"
-    r"|[,;]\s*and then\s+|[,;]\s*(?:and\s+)?(?=to\s)|\s+and\s+(?=to\s)", re.I)
+    r"|[,;]?\s+and then\s+|[,;]\s*(?:and\s+)?(?=to\s)|\s+and\s+(?=to\s)"
+    rf"|[,;]\s*(?:and\s+)?(?:then\s+)?(?=(?:{_VERBS})\b)", re.I)
 RE_SENTENCE = re.compile(r"(?<=[.!?])\s+")
 _ABBREV = re.compile(r"\b(?:dr|mr|mrs|ms|prof|st|vs|etc|e\.g|i\.e)\.$", re.I)
 _TRAIL = re.compile(r"^(?:and|but|so|then|also|to)\s+", re.I)
@@ -81,8 +98,9 @@ def _action_from(clause: str) -> tuple[str, bool] | None:
     """The action words of a first-person commitment clause, and whether it hedges."""
     m = RE_INTENT.search(clause)
     if m is None:
-        # A bare "to finish the remaining page" continuing an earlier opener.
-        bare = re.match(r"^(?:and\s+)?to\s+(\w.*)", clause, re.I)
+        # A bare "to finish the remaining page" or "add logging" continuing an opener.
+        bare = re.match(rf"^(?:and\s+)?(?:then\s+)?(?:to\s+)?((?:{_VERBS})\b.*)", clause, re.I) \
+            or re.match(r"^(?:and\s+)?to\s+(\w.*)", clause, re.I)
         if not bare:
             return None
         rest = bare.group(1)
@@ -110,9 +128,6 @@ def find(text: str) -> list[Candidate]:
             continue
         if RE_PASS.search(sentence) and not RE_INTENT.search(RE_PASS.sub("", sentence)):
             continue
-        # A hedge anywhere in a sentence ("..., but I am not promising that") covers it all.
-        sentence_hedged = bool(re.search(r"not promising|no promises|if i have time", sentence,
-                                         re.I))
         seen_intent = False
         for clause in clauses(sentence):
             found = _action_from(clause)
@@ -123,5 +138,5 @@ def find(text: str) -> list[Candidate]:
             seen_intent = True
             action, hedged = found
             action = action[0].upper() + action[1:]
-            out.append(Candidate(clause, action, hedged or sentence_hedged, False))
+            out.append(Candidate(clause, action, hedged, False))
     return out

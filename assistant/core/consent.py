@@ -18,16 +18,14 @@ if TYPE_CHECKING:
 
 # What the consent screen says, in one place so the UI and docs agree.
 CONSENT_TEXT = (
-    "What is recorded: the sound of this meeting, from this computer's microphone, "
-    "while the recording indicator is on.\n"
-    "Where it is stored: on this computer only, under {audio_dir}; the transcript and "
-    "contract drafts go into the local database.\n"
-    "How long it is kept: raw audio and the full transcript are kept only until the "
-    "contracts are approved, then deleted under the retention policy; approved "
-    "contracts are kept.\n"
+    "Recorded: the sound of this meeting from this computer's microphone, only while "
+    "the screen shows ● REC.\n"
+    "Stored: on this computer only, in {audio_dir} and the local database.\n"
+    "Kept: the raw audio until the contracts are reviewed, then it is deleted; the "
+    "transcript and the contracts stay in the local database.\n"
     "It never leaves this machine: transcription and drafting run here, offline.\n"
-    "Anyone can ask to go off the record (key o) or withdraw consent (key w) at any time; "
-    "recording stops at once."
+    "Anyone can go off the record (o) or withdraw consent (w) at any time; recording "
+    "stops at once."
 )
 
 

@@ -84,9 +84,18 @@ class Drafter:
                         out.append(DraftItem(prev.text, next_meeting, False, cand.clause, start,
                                              end, "carry", prev.id))
                 continue
-            due = dates.find_due(cand.clause, meeting_date) or next_meeting
+            said_due = dates.find_due(cand.clause, meeting_date)
+            if said_due and out and _is_follow_up(cand.action, out[-1].text):
+                # "I'll finish the slides." ... "I will finish them by the 20th."
+                prev = out[-1]
+                phrase = dates.due_phrase(cand.clause) or ""
+                out[-1] = DraftItem(f"{prev.text} {phrase}".strip(), said_due, prev.tentative,
+                                    f"{prev.quote} {cand.clause}", prev.start, end or prev.end,
+                                    prev.origin, prev.carried_from)
+                continue
             text_out, origin = self.rephrase(cand)
-            out.append(DraftItem(text_out, due, cand.tentative, cand.clause, start, end, origin))
+            out.append(DraftItem(text_out, said_due or next_meeting, cand.tentative, cand.clause,
+                                 start, end, origin))
         return _dedupe(out)
 
 
@@ -98,6 +107,20 @@ def _locate(clause: str, utterances: Sequence[Utterance]) -> tuple[float | None,
         return None, None
     best = max(hits, key=lambda u: len(want & content_stems(u.text)))
     return best.start, best.end
+
+
+_PRONOUNS = {"them", "it", "that", "those", "this", "these", "one"}
+
+
+def _is_follow_up(action: str, previous: str) -> bool:
+    """Same verb, and nothing new but a pronoun and a date: a date added to the last item."""
+    a, p = action.lower().split(), previous.lower().split()
+    if not a or not p or a[0] != p[0]:
+        return False
+    phrase = (dates.due_phrase(action) or "").lower()
+    rest = action.lower().replace(phrase, " ") if phrase else action.lower()
+    extra = content_stems(rest) - content_stems(previous) - _PRONOUNS
+    return not extra and bool(set(rest.split()) & _PRONOUNS)
 
 
 def _overlap(a: str, b: str) -> float:

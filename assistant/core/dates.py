@@ -77,6 +77,15 @@ def _forward(meeting: dt.date, month: int, day: int) -> dt.date | None:
     return d
 
 
+def due_phrase(text: str) -> str | None:
+    """The words that name the due date ("by the 20th"), with a misheard "I" read as "by"."""
+    for pattern in (RE_MONTH_DAY, RE_DAY_OF_MONTH, RE_WEEKDAY):
+        if m := pattern.search(text):
+            phrase = m.group(0).strip()
+            return re.sub(r"^I\b", "by", phrase)
+    return None
+
+
 def find_due(text: str, meeting: dt.date) -> dt.date | None:
     """The explicit due date said in `text`, resolved forward from `meeting`."""
     if m := RE_MONTH_DAY.search(text):

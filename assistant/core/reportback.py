@@ -19,7 +19,7 @@ from assistant.core.textnorm import content_stems
 # Checked in this order: the first that matches a clause wins ("partly done" is
 # partial, not done; "not done" is not_done).
 CUES: list[tuple[str, re.Pattern[str]]] = [
-    ("carried_over", re.compile(r"\b(?:carry(?:ing)? (?:it |this |that )?over|carried over|"
+    ("carried_over", re.compile(r"\b(?:carry(?:ing)?(?: \w+){0,3} over|carried(?: \w+){0,3} over|"
                                 r"roll(?:ing)? (?:it )?over|still working on)\b", re.I)),
     ("dropped", re.compile(r"\b(?:drop(?:ped|ping)?|abandon(?:ed)?|let (?:it|that) go|no longer|"
                            r"gave up on|giving up on|not (?:relevant|needed) any ?more|"
@@ -33,7 +33,9 @@ CUES: list[tuple[str, re.Pattern[str]]] = [
     ("done", re.compile(r"\b(?:done|did it|finished|completed|submitted|sent|got it|"
                         r"managed to|accomplished|succeeded|applied|i did\b|all set)\b", re.I)),
 ]
+_RANK = {status: n for n, (status, _) in enumerate(CUES)} | {"": len(CUES)}
 RE_RESTATE = re.compile(r"\b(?:my (?:last )?(?:contract|goal|plan)s? (?:was|were)|"
+                        r"i (?:was supposed|was going|had planned|had promised|wanted|planned) to|"
                         r"i said i(?:'d| would)|last time i (?:said|committed|planned))\b", re.I)
 
 
@@ -79,9 +81,11 @@ def suggest(text: str, items: Sequence[tuple[int, str]]) -> list[Suggestion]:
         scored = [(len(want & content_stems(c)), i, c, s) for i, (c, s) in enumerate(cued)]
         scored.sort(key=lambda t: (-t[0], t[1]))
         if scored and (scored[0][0] > 0 or len(items) == 1):
-            # A cue that names nothing of the item ("Done.") still decides a single item.
-            _, i, clause, status = scored[0] if scored[0][0] > 0 else min(scored,
-                                                                         key=lambda t: t[1])
+            # Among clauses that name the item equally well (or, for a single item, name
+            # nothing: "Done."), the strongest outcome wins: "I finished the backups, so I'm
+            # carrying it over" is carried over.
+            best = [t for t in scored if t[0] == scored[0][0]]
+            _, i, clause, status = min(best, key=lambda t: (_RANK[t[3] or ""], t[1]))
             out.append(Suggestion(item_id, status, clause))
         elif scored and len(items) > 1 and len(cued) == 1:
             out.append(Suggestion(item_id, cued[0][1], cued[0][0]))
