@@ -292,7 +292,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version="%(prog)s 0.1.0")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
-    def add(parent: argparse._SubParsersAction, name: str, fn: Handler,  # type: ignore[type-arg]
+    def add(parent: argparse._SubParsersAction, name: str, fn: Handler,
             help: str) -> argparse.ArgumentParser:
         sp: argparse.ArgumentParser = parent.add_parser(name, help=help, description=help)
         sp.set_defaults(fn=fn)
@@ -368,7 +368,7 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def _extend(sub: argparse._SubParsersAction, add: Callable[..., argparse.ArgumentParser]) -> None:  # type: ignore[type-arg]
+def _extend(sub: argparse._SubParsersAction, add: Callable[..., argparse.ArgumentParser]) -> None:
     """Commands defined in assistant/commands.py (contracts, goals, demo, eval)."""
     from assistant import commands
 

@@ -226,7 +226,10 @@ def cmd_eval(a: argparse.Namespace) -> int:
     return 0
 
 
-def register(sub: argparse._SubParsersAction, add: Callable[..., argparse.ArgumentParser]) -> None:  # type: ignore[type-arg]
+Subparsers = argparse._SubParsersAction  # argparse's (private) type of `add_subparsers()`
+
+
+def register(sub: Subparsers, add: Callable[..., argparse.ArgumentParser]) -> None:
     cp = sub.add_parser("contract", help="add, list, approve and report on contract items")
     cs = cp.add_subparsers(dest="sub", metavar="ACTION", required=True)
     x = add(cs, "add", cmd_contract_add,

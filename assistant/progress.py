@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import sys
 import time
+from typing import TextIO
 
 
 class Bar:
-    def __init__(self, stream=sys.stderr) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, stream: TextIO = sys.stderr) -> None:
         self.stream = stream
         self.tty = stream.isatty()
         self.stage = ""

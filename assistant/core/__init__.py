@@ -1,1 +1,4 @@
-"""Domain logic and engines. Nothing here may import Textual (see tests/unit/test_import_hygiene.py)."""
+"""Domain logic and engines.
+
+Nothing here may import Textual (enforced by tests/unit/test_import_hygiene.py).
+"""

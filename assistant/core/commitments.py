@@ -62,7 +62,8 @@ teach test tidy track train transcribe try turn update upload visit wrap write
 _VERBS = "|".join(sorted(ACTION_VERBS))
 # Where one sentence holds several commitments.
 RE_SPLIT = re.compile(
-    r"(?:[,;]\s*(?:and|but|then|also)?|\s+(?:and|but|then|also))\s*(?=(?:then |also )?(?:i(?: will|'ll| am going to|'m "
+    r"(?:[,;]\s*(?:and|but|then|also)?|\s+(?:and|but|then|also))\s*"
+    r"(?=(?:then |also )?(?:i(?: will|'ll| am going to|'m "
     r" going to| might| may| plan to| want to)|maybe i|and to ))"
     r"|[,;]?\s+and then\s+|[,;]\s*(?:and\s+)?(?=to\s)|\s+and\s+(?=to\s)"
     rf"|[,;]\s*(?:and\s+)?(?:then\s+)?(?=(?:{_VERBS})\b)", re.I)

@@ -87,11 +87,11 @@ class Drafter:
             said_due = dates.find_due(cand.clause, meeting_date)
             if said_due and out and _is_follow_up(cand.action, out[-1].text):
                 # "I'll finish the slides." ... "I will finish them by the 20th."
-                prev = out[-1]
+                last = out[-1]
                 phrase = dates.due_phrase(cand.clause) or ""
-                out[-1] = DraftItem(f"{prev.text} {phrase}".strip(), said_due, prev.tentative,
-                                    f"{prev.quote} {cand.clause}", prev.start, end or prev.end,
-                                    prev.origin, prev.carried_from)
+                out[-1] = DraftItem(f"{last.text} {phrase}".strip(), said_due, last.tentative,
+                                    f"{last.quote} {cand.clause}", last.start, end or last.end,
+                                    last.origin, last.carried_from)
                 continue
             text_out, origin = self.rephrase(cand)
             out.append(DraftItem(text_out, said_due or next_meeting, cand.tentative, cand.clause,

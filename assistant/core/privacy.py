@@ -65,11 +65,11 @@ def install_guard() -> None:
 
     def connect(self: socket.socket, address: Any) -> None:
         _check_address(self.family, address)
-        return _originals["connect"](self, address)  # type: ignore[no-any-return]
+        return _originals["connect"](self, address)
 
     def connect_ex(self: socket.socket, address: Any) -> int:
         _check_address(self.family, address)
-        return _originals["connect_ex"](self, address)  # type: ignore[no-any-return]
+        return _originals["connect_ex"](self, address)
 
     def getaddrinfo(host: Any, *args: Any, **kw: Any) -> Any:
         if host is not None and not _is_local_host(host if not isinstance(host, bytes)
@@ -80,17 +80,17 @@ def install_guard() -> None:
     def sendto(self: socket.socket, data: Any, *args: Any) -> int:
         # sendto(data, address) or sendto(data, flags, address): the address is last.
         _check_address(self.family, args[-1])
-        return _originals["sendto"](self, data, *args)  # type: ignore[no-any-return]
+        return _originals["sendto"](self, data, *args)
 
     def sendmsg(self: socket.socket, buffers: Any, *args: Any) -> int:
         if len(args) >= 3 and args[2] is not None:
             _check_address(self.family, args[2])
-        return _originals["sendmsg"](self, buffers, *args)  # type: ignore[no-any-return]
+        return _originals["sendmsg"](self, buffers, *args)
 
     socket.socket.sendto = sendto  # type: ignore[method-assign,assignment]
     socket.socket.sendmsg = sendmsg  # type: ignore[method-assign,assignment]
-    socket.socket.connect = connect  # type: ignore[method-assign]
-    socket.socket.connect_ex = connect_ex  # type: ignore[method-assign]
+    socket.socket.connect = connect  # type: ignore[assignment]
+    socket.socket.connect_ex = connect_ex  # type: ignore[assignment]
     socket.getaddrinfo = getaddrinfo
 
 

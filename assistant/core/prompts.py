@@ -27,7 +27,8 @@ class Prompt:
     schema: str
 
     def schema_dict(self) -> dict[str, Any]:
-        return json.loads(self.schema)  # type: ignore[no-any-return]
+        data: dict[str, Any] = json.loads(self.schema)
+        return data
 
     def render(self, **values: str) -> str:
         return self.user.format(**values)
@@ -38,7 +39,7 @@ def parse(data: dict[str, Any], source: str) -> Prompt:
     if set(data) != set(expected):
         missing, extra = set(expected) - set(data), set(data) - set(expected)
         raise ValueError(f"{source}: missing {sorted(missing)}, unknown {sorted(extra)}")
-    kinds = {"str": str, "int": int, "float": (int, float)}
+    kinds: dict[str, type | tuple[type, ...]] = {"str": str, "int": int, "float": (int, float)}
     for key, kind in expected.items():
         if not isinstance(data[key], kinds[str(kind)]) or isinstance(data[key], bool):
             raise ValueError(f"{source}: '{key}' must be {kind}")

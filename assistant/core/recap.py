@@ -86,7 +86,7 @@ def _ics_escape(text: str) -> str:
 def _fold(line: str) -> str:
     """RFC 5545 lines are at most 75 octets; continuation lines start with a space."""
     raw = line.encode()
-    parts = []
+    parts: list[str] = []
     while len(raw) > 75:
         cut = 75 if not parts else 74
         while (raw[cut] & 0xC0) == 0x80:  # never split a UTF-8 character
@@ -109,7 +109,7 @@ def next_meeting_ics(store: Store, meeting_id: int, *, with_items: bool = False,
     if with_items:
         for c in data["contracts"]:
             desc += f"\n{c['member']}: {c['text']} (by {c['due']})"
-    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     lines = [
         "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Circle Assistant//pmc//EN",
         "CALSCALE:GREGORIAN", "BEGIN:VEVENT",

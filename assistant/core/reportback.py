@@ -25,10 +25,12 @@ CUES: list[tuple[str, re.Pattern[str]]] = [
                            r"gave up on|giving up on|not (?:relevant|needed) any ?more|"
                            r"decided against)\b", re.I)),
     ("partial", re.compile(r"\b(?:partly|partially|part of|half(?:way)?|some of|most of|"
-                           r"a bit of|(?<!n't )(?<!not )(?<!never )(?:started|began)|one of the|not all|not finished|"
+                           r"a bit of|(?<!n't )(?<!not )(?<!never )(?:started|began)|"
+                           r"one of the|not all|not finished|"
                            r"not quite|in progress|mostly)\b", re.I)),
     ("not_done", re.compile(r"\b(?:did ?n[o']t|did not|have ?n[o']t|has ?n[o']t|not yet|"
-                            r"never (?:got|started|began|did)|no progress|couldn't|could not|wasn't able|"
+                            r"never (?:got|started|began|did)|no progress|couldn't|"
+                            r"could not|wasn't able|"
                             r"was not able|not done|failed to|no time)\b", re.I)),
     ("done", re.compile(r"\b(?:done|did it|finished|completed|submitted|sent|got it|"
                         r"managed to|accomplished|succeeded|applied|i did\b|all set)\b", re.I)),
@@ -54,7 +56,7 @@ def _status(clause: str) -> str | None:
 
 
 def _clauses(text: str) -> list[str]:
-    out = []
+    out: list[str] = []
     for sentence in commitments.sentences(text):
         out.extend(p.strip() for p in re.split(r",\s*(?:and|but|so)?\s*|\s+but\s+|\s+so\s+",
                                                sentence) if p.strip())

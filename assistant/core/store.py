@@ -271,7 +271,10 @@ class Store:
         return self._circle(row)
 
     def circle_by_id(self, cid: int) -> Circle:
-        return self._circle(self.db.execute("SELECT * FROM circles WHERE id = ?", (cid,)).fetchone())
+        row = self.db.execute("SELECT * FROM circles WHERE id = ?", (cid,)).fetchone()
+        if row is None:
+            raise PMCError(f"no circle with id {cid}")
+        return self._circle(row)
 
     def circles(self) -> list[Circle]:
         return [self._circle(r) for r in self.db.execute("SELECT * FROM circles ORDER BY name")]
@@ -357,7 +360,8 @@ class Store:
     # --- turns and transcript ------------------------------------------------
     def add_turns(self, mid: int, turns: Iterable[tuple[int | None, str, float, float]]) -> None:
         with self.tx() as db:
-            base = db.execute("SELECT COUNT(*) FROM turns WHERE meeting_id = ?", (mid,)).fetchone()[0]
+            base = db.execute("SELECT COUNT(*) FROM turns WHERE meeting_id = ?",
+                              (mid,)).fetchone()[0]
             db.executemany(
                 "INSERT INTO turns (meeting_id, idx, member_id, segment, start, end) "
                 "VALUES (?, ?, ?, ?, ?, ?)",

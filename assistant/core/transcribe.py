@@ -112,7 +112,8 @@ def make_transcriber(model_dir: Path, backend: str = "faster-whisper", **kw: obj
     raise PMCError(f"unknown Whisper backend '{backend}'; use faster-whisper or openai-whisper")
 
 
-def transcribe_file(t: Transcriber, path: Path, progress: ProgressFn | None = None) -> list[Segment]:
+def transcribe_file(t: Transcriber, path: Path,
+                    progress: ProgressFn | None = None) -> list[Segment]:
     audio = audio_mod.load(path)
     audio_mod.check_not_silent(audio, str(path))
     return t.transcribe(audio, progress=progress)
