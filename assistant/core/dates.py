@@ -35,7 +35,8 @@ RE_MONTH_DAY = re.compile(_PREP + rf"(?:the\s+)?({_MONTH})\.?\s+(?:the\s+)?({_DA
 _WEEKDAY = "|".join(WEEKDAYS)
 # "by Friday the thirteenth" names a day of the month, not the coming Friday.
 RE_DAY_OF_MONTH = re.compile(
-    _PREP + rf"(?:(?:{_WEEKDAY}),?\s+)?the\s+({_DAY})(?:\s+of\s+({_MONTH}))?\b", re.I)
+    _PREP + rf"(?:(?:{_WEEKDAY}),?\s+)?(?:the|my)\s+({_DAY})(?:\s+of\s+({_MONTH}))?\b",
+    re.I)  # "my 20th": tiny Whisper models hear "the" as "my" before an ordinal
 RE_WEEKDAY = re.compile(_PREP + r"(?:next\s+|this\s+)?(" + "|".join(WEEKDAYS) + r")\b", re.I)
 RE_THIS_WEEK = re.compile(r"\b(?:this|by the end of the|end of this)\s+week\b", re.I)
 
@@ -82,7 +83,7 @@ def due_phrase(text: str) -> str | None:
     for pattern in (RE_MONTH_DAY, RE_DAY_OF_MONTH, RE_WEEKDAY):
         if m := pattern.search(text):
             phrase = m.group(0).strip()
-            return re.sub(r"^I\b", "by", phrase)
+            return re.sub(r"\bmy\b", "the", re.sub(r"^I\b", "by", phrase))
     return None
 
 
