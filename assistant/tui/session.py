@@ -24,7 +24,14 @@ import numpy as np
 from assistant.core import locations
 from assistant.core.consent import ConsentLedger
 from assistant.core.live import LiveTranscriber
-from assistant.core.recorder import AudioSource, ChunkInfo, Recorder, read_chunks, recover
+from assistant.core.recorder import (
+    CHUNK_RE,
+    AudioSource,
+    ChunkInfo,
+    Recorder,
+    read_chunks,
+    recover,
+)
 from assistant.core.store import Circle, ContractItem, Meeting, Member, Store
 from assistant.core.timekeeper import Timekeeper
 from assistant.core.transcribe import Segment, Transcriber
@@ -74,6 +81,30 @@ def recover_meeting(store: Store, meeting_id: int) -> list[ChunkInfo]:
         db.execute(f"DELETE FROM audio_chunks WHERE meeting_id = ? AND seq NOT IN "
                    f"({','.join('?' * len(keep)) or 'NULL'})", (meeting_id, *keep))
     return chunks
+
+
+def delete_meeting_audio(store: Store, meeting_id: int) -> int:
+    """Delete a meeting's raw audio (files and listing); returns how many files went."""
+    gone = 0
+    for c in stored_chunks(store, meeting_id):
+        try:
+            c.path.unlink()
+            gone += 1
+        except FileNotFoundError:
+            pass
+    folder = meeting_audio_dir(meeting_id)
+    if folder.is_dir():
+        for p in folder.iterdir():  # chunks a crash left unlisted
+            if CHUNK_RE.match(p.name):
+                p.unlink()
+                gone += 1
+        try:
+            folder.rmdir()
+        except OSError:
+            pass  # something else lives there: leave it
+    with store.tx() as db:
+        db.execute("DELETE FROM audio_chunks WHERE meeting_id = ?", (meeting_id,))
+    return gone
 
 
 def meeting_audio(store: Store, meeting_id: int) -> list[tuple[float, np.ndarray]]:
@@ -134,10 +165,15 @@ class MeetingSession:
             if on_error is not None:
                 on_error(msg)
 
-        self.recorder = Recorder(meeting_audio_dir(self.meeting.id), source=source,
-                                 on_audio=self._on_audio, on_chunk=chunk, on_error=error,
-                                 start_offset=self.timekeeper.now())
-        self.recorder.start()
+        recorder = Recorder(meeting_audio_dir(self.meeting.id), source=source,
+                            on_audio=self._on_audio, on_chunk=chunk, on_error=error,
+                            start_offset=self.timekeeper.now())
+        try:
+            recorder.start()
+        except BaseException:
+            self.want_recording = False  # the meeting goes on without the microphone
+            raise
+        self.recorder = recorder
         self.sync_recording()
 
     def attach_live(self, transcriber: Transcriber, on_segment: Callable[[Segment], None],

@@ -64,6 +64,6 @@ def test_events_are_stored_and_replayed() -> None:
 
 def test_consent_text_says_what_where_how_long_and_local() -> None:
     text = CONSENT_TEXT.lower()
-    for phrase in ("what is recorded", "where it is stored", "how long", "never leaves",
-                   "off the record", "withdraw"):
+    for phrase in ("recorded:", "stored:", "kept:", "never leaves", "off the record",
+                   "withdraw", "deleted"):
         assert phrase in text

@@ -87,7 +87,7 @@ class CircleFormScreen(BaseScreen):
             yield Label("Agenda                    minutes", classes="heading")
             for sid in agenda_mod.SEGMENT_IDS:
                 seg = agenda.get(sid) or defaults[sid]
-                with Horizontal(classes="row"):
+                with Horizontal(classes="row agenda-row"):
                     yield Label(f"  {seg.title}", classes="label seg")
                     yield Input(f"{seg.minutes:g}", id=f"min-{sid}", compact=True,
                                 type="number", classes="num")

@@ -55,16 +55,17 @@ class ConsentScreen(BaseScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        with VerticalScroll(id="consent-text"):
-            yield Static(CONSENT_TEXT.format(audio_dir=tilde(locations.audio_dir())))
-        yield Static("Each person present consents for themselves (press their number):",
-                     id="consent-ask")
-        yield Static(id="consent-list")
-        yield Static(id="consent-missing")
-        with Horizontal(classes="buttons"):
-            yield Button("Start recording", id="record", variant="success", compact=True)
-            yield Button("Timekeeping only", id="timekeeping", compact=True)
-            yield Button("Cancel", id="cancel", compact=True)
+        with VerticalScroll(id="consent-body"):
+            yield Static(CONSENT_TEXT.format(audio_dir=tilde(locations.audio_dir())),
+                         id="consent-text")
+            yield Static("Each person present consents for themselves (press their number):",
+                         id="consent-ask")
+            yield Static(id="consent-list")
+            yield Static(id="consent-missing")
+            with Horizontal(classes="buttons"):
+                yield Button("Start recording", id="record", variant="success", compact=True)
+                yield Button("Timekeeping only", id="timekeeping", compact=True)
+                yield Button("Cancel", id="cancel", compact=True)
         yield Footer()
 
     def on_mount(self) -> None:

@@ -22,23 +22,28 @@ class HelpScreen(BaseModal):
 
     def compose(self) -> ComposeResult:
         screen = self.for_screen
-        keys = Table.grid(padding=(0, 2))
-        keys.add_column(style="bold cyan", no_wrap=True)
-        keys.add_column()
-        numbered: list[str] = []
+        rows: list[tuple[str, str]] = []
+        numbered = False
         for b, _node in screen_actions(screen):
             if b.key.isdigit() and b.description.endswith(f" {b.key}"):
                 # "Now speaking: member 1" ... "member 8" read better as one row.
                 if not numbered:
-                    keys.add_row("1-8", b.description[: -len(b.key)] + "N")
-                numbered.append(b.key)
+                    rows.append(("1-8", b.description[: -len(b.key)] + "N"))
+                numbered = True
                 continue
-            keys.add_row(b.key_display or self.app.get_key_display(b), b.description)
-        keys.add_row("ctrl+p", "Command palette: every action by name")
+            rows.append((b.key_display or self.app.get_key_display(b), b.description))
+        # Two pairs of columns, so the keys of the busiest screen fit on a laptop.
+        keys = Table.grid(padding=(0, 1))
+        for _ in range(2):
+            keys.add_column(style="bold cyan", no_wrap=True)
+            keys.add_column(min_width=24)
+        half = (len(rows) + 1) // 2
+        for left, right in zip(rows[:half], rows[half:] + [("", "")], strict=False):
+            keys.add_row(*left, *right)
         with VerticalScroll(classes="dialog wide", id="help"):
-            yield Static(Text(getattr(screen, "HELP", "") or "", style=""))
-            yield Static("")
             yield Static(keys)
+            yield Static("")
+            yield Static(Text(getattr(screen, "HELP", "") or ""))
             yield Static(Text("Escape closes this help.", style="grey62"))
 
     def on_mount(self) -> None:

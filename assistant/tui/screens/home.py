@@ -97,7 +97,8 @@ class HomeScreen(BaseScreen):
             f"[b]{c.name}[/b]\n\n"
             f"Members: {', '.join(m.name for m in members)}\n\n"
             f"Agenda: {agenda_summary(c.agenda, len(members))}\n\n"
-            f"Meets every {c.cadence_days} days; {len(meetings)} meetings, last: {last}")
+            f"Meets every {c.cadence_days} days; "
+            f"{len(meetings)} meeting{'' if len(meetings) == 1 else 's'}, last: {last}")
         self.refresh_bindings()
 
     @on(OptionList.OptionSelected, "#circles")

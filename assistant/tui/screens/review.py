@@ -11,13 +11,15 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from assistant.core.store import ContractItem, Member
 from assistant.tui.screens.base import BaseScreen
+from assistant.tui.session import delete_meeting_audio
 
 
 class ReviewScreen(BaseScreen):
     HELP = ("Hand the keyboard to each member in turn. Up/Down choose an item; Space approves "
             "it (or takes the approval back), e or Enter edits, d deletes, a adds an item, "
             "A approves all of this member's items. n / p go to the next / previous member. "
-            "f finishes the review and shows the recap.")
+            "f finishes the review and shows the recap; Escape leaves it for later (Meetings, "
+            "v).")
     BINDINGS = [
         Binding("space", "approve", "Approve"),
         Binding("e", "edit", "Edit"),
@@ -27,6 +29,7 @@ class ReviewScreen(BaseScreen):
         Binding("n", "member(1)", "Next member"),
         Binding("p", "member(-1)", "Prev member"),
         Binding("f", "finish", "Finish"),
+        Binding("escape", "back", "Back"),
     ]
 
     def __init__(self, meeting_id: int, member_index: int = 0) -> None:
@@ -52,7 +55,7 @@ class ReviewScreen(BaseScreen):
         table.add_column("#", key="n", width=2)
         table.add_column("Contract item", key="text")
         table.add_column("Due", key="due", width=10)
-        table.add_column("Status", key="status", width=10)
+        table.add_column("Status", key="status", width=11)
         self.load()
         table.focus()
 
@@ -75,7 +78,7 @@ class ReviewScreen(BaseScreen):
         box = self.query_one("#items-box")
         box.border_title = f"{member.name}'s contract for the next two weeks"
         # Recompute the text column so long items wrap within the terminal width.
-        width = max(20, (self.size.width or 80) - 2 - 4 - 12 - 12 - 2)
+        width = max(20, (self.size.width or 80) - 2 - 4 - 12 - 13 - 2)
         table.columns["text"].width = width  # type: ignore[index]
         table.columns["text"].auto_width = False  # type: ignore[index]
         table.clear()
@@ -195,6 +198,10 @@ class ReviewScreen(BaseScreen):
             self.index = (self.index + step) % len(self.members)
             self.load(keep_row=0)
 
+    def action_back(self) -> None:
+        # Everything is saved as it is made; the review can go on later from Meetings.
+        self.dismiss()
+
     def action_finish(self) -> None:
         from assistant.tui.screens.modals import ConfirmModal
         from assistant.tui.screens.recap import RecapScreen
@@ -203,13 +210,18 @@ class ReviewScreen(BaseScreen):
 
         def finish(yes: bool | None) -> None:
             if yes:
-                self.pmc.store.set_meeting_status(self.meeting_id, "closed")
+                store = self.pmc.store
+                store.set_meeting_status(self.meeting_id, "closed")
+                # As the consent screen promised: reviewed, so the raw audio goes.
+                if delete_meeting_audio(store, self.meeting_id):
+                    self.notify("The meeting's raw audio was deleted.")
                 self.app.switch_screen(RecapScreen(self.meeting_id))
 
+        detail = "The meeting's raw audio is then deleted."
         if drafts:
             self.app.push_screen(ConfirmModal(
-                f"{len(drafts)} items are still drafts.",
-                "Finish anyway? Drafts stay unapproved; review them later from Meetings."),
+                f"{len(drafts)} items are still drafts. Finish the review?",
+                "Drafts stay unapproved (approve them later from Meetings). " + detail),
                 finish)
         else:
-            finish(True)
+            self.app.push_screen(ConfirmModal("Finish the review?", detail), finish)

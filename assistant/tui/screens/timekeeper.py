@@ -100,7 +100,7 @@ class TimekeeperScreen(BaseScreen):
                 with Vertical(id="rb-box"):
                     yield Static(id="rb-items")
                 with Vertical(id="transcript-box"):
-                    yield TranscriptLog(id="transcript", wrap=True, markup=False)
+                    yield TranscriptLog(id="transcript", wrap=True, markup=False, min_width=20)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -182,7 +182,7 @@ class TimekeeperScreen(BaseScreen):
         extra = ""
         if self.record_error:
             state.update(Text("✖ NOT RECORDING", style="bold red"))
-            extra = self.record_error[:60]
+            extra = self.record_error
         elif rec is None:
             state.update(Text("○ Timekeeping only", style="grey70"))
             extra = "no microphone"
@@ -301,7 +301,7 @@ class TimekeeperScreen(BaseScreen):
             out.append("▶ " if sel else "  ", style="bold")
             out.append(item.text, style="bold" if sel else "")
             status = statuses.get(item.id)
-            out.append(f"  [{STATUS_LABEL[status]}]" if status else "  [?]",
+            out.append(f"  [{STATUS_LABEL[status]}]" if status else "  [not marked]",
                        style="green" if status else "grey62")
             out.append("\n")
         out.append("d done · h partly · x not done · r dropped · c carry over",
