@@ -86,10 +86,16 @@ class CircleApp(App[None]):
         self.call_later(self.run_action, action, node)
 
     def on_unmount(self) -> None:
-        # Leaving mid-meeting: stop the microphone and save the turns; the meeting stays
-        # 'open' so the next start offers to recover it.
-        if self.session is not None and not self.session.timekeeper.finished:
-            self.session.end()
+        s = self.session
+        if s is None:
+            return
+        if not s.timekeeper.started:
+            # Left at the consent screen: the meeting never happened.
+            self.store.delete_meeting(s.meeting.id)
+        elif not s.timekeeper.finished:
+            # Leaving mid-meeting: stop the microphone and save the turns; the meeting
+            # stays 'open' so the next start offers to recover it.
+            s.end()
 
 
 def make_app(*, settings: Settings, store: Store,

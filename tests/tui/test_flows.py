@@ -297,3 +297,29 @@ async def test_past_meetings_and_goals(store) -> None:
         await pilot.press("down", "down")
         text = screen_text(app)
         assert "Lena's goals" in text and "Write the results section" in text
+
+
+async def test_quitting_before_the_meeting_starts_leaves_no_meeting(store) -> None:
+    app = build_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("s", "c", "1")
+        mid = app.session.meeting.id
+        await pilot.press("ctrl+q")
+    with pytest.raises(PMCError):
+        store.meeting(mid)
+
+
+def test_run_app_wires_the_real_parts(store, monkeypatch) -> None:
+    """What `pmc` runs: parts from settings, the chosen input device, no model loaded yet."""
+    from assistant.core.recorder import SoundDeviceSource
+    from assistant.core.settings import Settings
+    from assistant.tui import app as app_mod
+
+    ran = []
+    monkeypatch.setattr(app_mod.CircleApp, "run", lambda self: ran.append(self))
+    app_mod.run_app(Settings(), store, circle="Demo Circle", input_device="3", record=False)
+    (app,) = ran
+    assert app.start_circle == "Demo Circle" and app.record is False
+    source = app.source_factory()
+    assert isinstance(source, SoundDeviceSource) and source.device == 3
+    assert callable(app.transcriber_factory) and callable(app.drafter_factory)
