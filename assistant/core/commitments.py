@@ -118,6 +118,13 @@ def _action_from(clause: str) -> tuple[str, bool] | None:
     return rest, hedged
 
 
+def _date_only(sentence: str, phrase: str) -> bool:
+    rest = re.sub(r"\b(?:I|my|by)\b", " ", sentence.replace(phrase, " ").split(",")[-1])
+    rest = re.sub(r"[^\w\s]", " ", rest)
+    head = re.sub(r"^(?:I|my)\s+", "by ", sentence.strip(), flags=re.I)
+    return not rest.strip() or head.lower().startswith(phrase.lower())
+
+
 def find(text: str) -> list[Candidate]:
     """All commitment candidates in one member's contracts-segment text, in order."""
     text = text.replace("’", "'")  # Whisper writes both ' and ’
@@ -128,6 +135,13 @@ def find(text: str) -> list[Candidate]:
             out.append(Candidate(sentence, "", False, True))
             continue
         if RE_PASS.search(sentence) and not RE_INTENT.search(RE_PASS.sub("", sentence)):
+            continue
+        phrase = dates.due_phrase(sentence)
+        if out and phrase and not RE_INTENT.search(sentence) and _date_only(sentence, phrase):
+            # "I will update my statement. By Friday the 13th." -- the date is the last item's.
+            last = out[-1]
+            out[-1] = Candidate(f"{last.clause} {sentence}", f"{last.action} {phrase}",
+                                last.tentative, last.carry)
             continue
         seen_intent = False
         for clause in clauses(sentence):

@@ -29,21 +29,27 @@ _DAY = r"\d{1,2}(?:st|nd|rd|th)?|" + "|".join(
 _MONTH = "|".join(MONTHS) + r"|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec"
 # "I" is in the list because small Whisper models often hear "by" as "I"; a pronoun
 # directly before a date ("I March 20") is never what someone said.
-_PREP = r"\b(?:by|on|before|until|till|due|I(?=\s+(?:the\s+\w+|next\s+\w+|\w+day|" + \
-    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*)\b))\s+"
+# "my" likewise, but only right before a month and day that end the clause.
+_PREP = (r"\b(?:by|on|before|until|till|due|I(?=\s+(?:the\s+\w+|next\s+\w+|\w+day|"
+         r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*)\b)"
+         r"|my(?=\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*\s+\d{1,2}"
+         r"(?:st|nd|rd|th)?\s*(?:[.,;!?]|$)))\s+")
 RE_MONTH_DAY = re.compile(_PREP + rf"(?:the\s+)?({_MONTH})\.?\s+(?:the\s+)?({_DAY})\b", re.I)
 _WEEKDAY = "|".join(WEEKDAYS)
 # "by Friday the thirteenth" names a day of the month, not the coming Friday.
 RE_DAY_OF_MONTH = re.compile(
-    _PREP + rf"(?:(?:{_WEEKDAY}),?\s+)?(?:the|my)\s+({_DAY})(?:\s+of\s+({_MONTH}))?\b",
+    _PREP + rf"(?:(?:{_WEEKDAY}),?\s+(?:the\s+|my\s+)?|(?:the|my)\s+)({_DAY})"
+    rf"(?:\s+of\s+({_MONTH}))?\b",
     re.I)  # "my 20th": tiny Whisper models hear "the" as "my" before an ordinal
 RE_WEEKDAY = re.compile(_PREP + r"(?:next\s+|this\s+)?(" + "|".join(WEEKDAYS) + r")\b", re.I)
 RE_THIS_WEEK = re.compile(r"\b(?:this|by the end of the|end of this)\s+week\b", re.I)
 
 
 _MISHEARD_BY = re.compile(
-    r",?\s+I(?=\s+(?:the\s+\d|the\s+(?:" + "|".join(ORDINALS) + r")\b|next\s+\w+day|"
-    r"(?:" + "|".join(WEEKDAYS) + r")\b|(?:" + "|".join(MONTHS) + r")\s+\d))", re.I)
+    r",?\s+(?:I(?=\s+(?:the\s+\d|the\s+(?:" + "|".join(ORDINALS) + r")\b|next\s+\w+day|"
+    r"(?:" + "|".join(WEEKDAYS) + r")\b|(?:" + "|".join(MONTHS) + r")\s+\d))"
+    r"|my(?=\s+(?:" + "|".join(MONTHS) + r")\s+\d{1,2}(?:st|nd|rd|th)?\s*(?:[.,;!?]|$)))",
+    re.I)
 
 
 def fix_misheard_by(text: str) -> str:
@@ -83,7 +89,8 @@ def due_phrase(text: str) -> str | None:
     for pattern in (RE_MONTH_DAY, RE_DAY_OF_MONTH, RE_WEEKDAY):
         if m := pattern.search(text):
             phrase = m.group(0).strip()
-            return re.sub(r"\bmy\b", "the", re.sub(r"^I\b", "by", phrase))
+            phrase = re.sub(r"^(?:I|my|by)\b", "by", phrase, flags=re.I)
+            return re.sub(r"\bmy\b", "the", phrase)
     return None
 
 

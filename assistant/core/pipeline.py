@@ -21,6 +21,7 @@ from assistant.core.attribution import TurnSpan, Utterance, attribute
 from assistant.core.contracts import Drafter, DraftItem, PreviousItem
 from assistant.core.errors import PMCError
 from assistant.core.store import Circle, Meeting, Member, Store
+from assistant.core.textnorm import STOPWORDS, words
 from assistant.core.transcribe import Segment, Transcriber
 
 Progress = Callable[[str, float], None]  # (stage, fraction 0..1)
@@ -107,14 +108,20 @@ def refine_contracts(transcriber: Transcriber, pieces: Sequence[tuple[float, np.
 
 def speaker_context(store: Store, circle: Circle, meeting: Meeting,
                     utterances: Sequence[Utterance]) -> dict[int, str]:
-    """Per member: previous contract items and what they said outside the contracts turn."""
+    """Per member: a glossary of their name, previous contracts and earlier words.
+
+    A comma-separated word list rather than running text: as running text the
+    decoder tends to continue the prompt's sentence and drop the first sound of
+    the turn ("send" -> "end"); a list only biases vocabulary.
+    """
     context: dict[int, str] = {}
     for member in store.members(circle):
         previous = store.open_items_before(circle, member.id, meeting.date, exclude=meeting.id)
         earlier = [u.text for u in utterances if u.turn and u.turn.member_id == member.id
                    and u.turn.segment != "contracts"]
-        parts = [f"{member.name}."] + [i.text.rstrip(".") + "." for i in previous] + earlier
-        context[member.id] = " ".join(parts)[-800:]
+        text = " ".join([i.text for i in previous] + earlier)
+        vocab = dict.fromkeys(w for w in words(text) if w not in STOPWORDS and len(w) > 2)
+        context[member.id] = (", ".join([member.name, *vocab]) + ".")[:600]
     return context
 
 
