@@ -25,7 +25,7 @@ def _check_wav(path: Path) -> None:
             width, channels = w.getsampwidth(), w.getnchannels()
             w.rewind()
             data = w.readframes(frames)
-    except (wave.Error, EOFError):
+    except (wave.Error, EOFError, RuntimeError):  # wave.py raises RuntimeError on some junk
         return  # not PCM WAV (e.g. float or extensible): let the decoder judge it
     expected = frames * width * channels
     if len(data) < expected:

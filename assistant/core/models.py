@@ -99,8 +99,9 @@ def _sha256(path: Path, progress: Progress | None = None, label: str = "") -> st
 
 
 def _stamp(path: Path) -> str:
+    # ctime as well as mtime: mtime can be set back after tampering, ctime cannot.
     st = path.stat()
-    return f"{st.st_size}:{st.st_mtime_ns}"
+    return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}"
 
 
 def verify(m: ModelSpec, progress: Progress | None = None, force: bool = False) -> None:

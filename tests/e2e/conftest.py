@@ -27,6 +27,16 @@ class Run:
         return res
 
 
+PASSPHRASE = "correct horse battery staple"
+
+
+@pytest.fixture(autouse=True)
+def passphrase(monkeypatch: pytest.MonkeyPatch) -> str:
+    """End-to-end tests run the default path: an encrypted home unlocked by PMC_PASSPHRASE."""
+    monkeypatch.setenv("PMC_PASSPHRASE", PASSPHRASE)
+    return PASSPHRASE
+
+
 @pytest.fixture
-def pmc(pmc_home: Path) -> Run:
+def pmc(pmc_home: Path, passphrase: str) -> Run:
     return Run(pmc_home)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 import wave
 from pathlib import Path
 
 import numpy as np
 import pytest
+
+from assistant import parts
 
 pytestmark = pytest.mark.e2e
 
@@ -30,12 +31,12 @@ def _timeline(path: Path, turns: list[dict]) -> Path:
 
 
 def _counts(home: Path) -> tuple[int, ...]:
-    db = sqlite3.connect(home / "pmc.sqlite3")
+    store = parts.open_store()  # PMC_HOME and PMC_PASSPHRASE come from the fixtures
     try:
-        return tuple(db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in
+        return tuple(store.db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in
                      ("meetings", "turns", "transcript_segments", "contract_items"))
     finally:
-        db.close()
+        store.close()
 
 
 @pytest.fixture

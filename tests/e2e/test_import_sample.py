@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from assistant import parts
 from assistant.core.evaluate import score_meeting
-from assistant.core.store import Store
 
 pytestmark = [pytest.mark.e2e, pytest.mark.model, pytest.mark.slow]
 
@@ -36,7 +36,7 @@ def test_import_dev1_meets_recall_and_precision(pmc, pmc_home: Path, dev1, tiny_
     res = pmc("meeting", "import", str(dev1["audio"]), "--circle", script["circle"],
               "--timeline", str(dev1["timeline"]), "--date", script["meeting_date"])
     meeting_id = int(res.stdout.strip().splitlines()[-1])  # the id is the last stdout line
-    store = Store(pmc_home / "pmc.sqlite3")
+    store = parts.open_store()  # the home is encrypted: unlock it with PMC_PASSPHRASE
     score = score_meeting(store, meeting_id, script)
     print(f"recall={score.recall:.2f} precision={score.precision:.2f} "
           f"report_back={score.report_accuracy:.2f} misses={score.misses} extras={score.extras}")
