@@ -41,7 +41,7 @@ def need(module: str) -> Any:
     try:
         return importlib.import_module(module)
     except ImportError:
-        msg = f"{module} is not installed (make install-openai-whisper)"
+        msg = f"{module} is not installed (the openai-whisper extra; `make venv`)"
         if os.environ.get("CI"):
             pytest.fail(msg, pytrace=False)
         pytest.skip(msg)
