@@ -34,9 +34,12 @@ venv: $(STAMP)
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
-	# torch from the CPU build first, so openai-whisper does not pull a CUDA build.
-	$(PIP) install -q "torch==2.13.0"
-	$(PIP) install -q -e ".[test,openai-whisper]"
+	# torch's CPU build first (the +cpu pin fails rather than pull a CUDA build), then
+	# openai-whisper without its Linux-only GPU dependency (triton), then its real deps.
+	$(PIP) install -q "torch==2.13.0+cpu"
+	$(PIP) install -q -e ".[test]"
+	$(PIP) install -q --no-deps "openai-whisper==20250625"
+	$(PIP) install -q numba tiktoken more-itertools tqdm
 	touch $(STAMP)
 
 models: venv

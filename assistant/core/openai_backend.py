@@ -137,7 +137,7 @@ class OpenAIWhisperTranscriber:
         self.checkpoint = path
 
     def transcribe(self, audio: np.ndarray, offset: float = 0.0,
-                   progress: ProgressFn | None = None) -> list[Segment]:
+                   progress: ProgressFn | None = None, prompt: str | None = None) -> list[Segment]:
         audio = np.ascontiguousarray(audio, dtype=np.float32)
         duration = len(audio) / 16000
         mod = self._transcribe_mod
@@ -148,6 +148,7 @@ class OpenAIWhisperTranscriber:
                 result = mod.transcribe(
                     self.model, audio, language=self.language, task="transcribe",
                     temperature=0.0, beam_size=self.beam_size if self.beam_size > 1 else None,
+                    initial_prompt=prompt or None,
                     # Not conditioning on earlier text stops one misheard phrase from looping.
                     condition_on_previous_text=False, word_timestamps=True, fp16=False,
                     verbose=None)

@@ -110,9 +110,10 @@ def speaker_context(store: Store, circle: Circle, meeting: Meeting,
                     utterances: Sequence[Utterance]) -> dict[int, str]:
     """Per member: a glossary of their name, previous contracts and earlier words.
 
-    A comma-separated word list rather than running text: as running text the
-    decoder tends to continue the prompt's sentence and drop the first sound of
-    the turn ("send" -> "end"); a list only biases vocabulary.
+    A plain word list rather than running text: as running text the decoder tends
+    to continue the prompt's sentence and drop the first sound of the turn ("send"
+    -> "end"); with commas it copies the commas into the transcript. A space-separated
+    list after "Words:" only biases vocabulary.
     """
     context: dict[int, str] = {}
     for member in store.members(circle):
@@ -121,7 +122,7 @@ def speaker_context(store: Store, circle: Circle, meeting: Meeting,
                    and u.turn.segment != "contracts"]
         text = " ".join([i.text for i in previous] + earlier)
         vocab = dict.fromkeys(w for w in words(text) if w not in STOPWORDS and len(w) > 2)
-        context[member.id] = (", ".join([member.name, *vocab]) + ".")[:600]
+        context[member.id] = ("Words: " + " ".join([member.name, *vocab]) + ".")[:600]
     return context
 
 
