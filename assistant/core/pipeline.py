@@ -22,7 +22,7 @@ from assistant.core.contracts import Drafter, DraftItem, PreviousItem
 from assistant.core.errors import PMCError
 from assistant.core.store import Circle, Meeting, Member, Store
 from assistant.core.textnorm import STOPWORDS, words
-from assistant.core.transcribe import Segment, Transcriber
+from assistant.core.transcribe import Segment, Transcriber, transcribe_path
 
 Progress = Callable[[str, float], None]  # (stage, fraction 0..1)
 REFINE_PAD = 1.0  # seconds of audio either side of a contracts turn for the second pass
@@ -219,15 +219,21 @@ def import_meeting(store: Store, circle: Circle, audio_path: Path, timeline_path
     """
     members = store.members(circle)
     turns = timeline_mod.load(timeline_path, [m.name for m in members]) if timeline_path else []
-    samples = audio_mod.load(audio_path)
-    audio_mod.check_not_silent(samples, str(audio_path))
-    duration = len(samples) / audio_mod.RATE
+    audio_mod.probe(audio_path)
+    progress("loading models", 0.0)
+    t, d = transcriber(), drafter()
+    keep = [(max(0.0, x.start - REFINE_PAD), x.end + REFINE_PAD) for x in turns
+            if x.segment == "contracts"]
+    result = transcribe_path(t, audio_path, lambda done, total: progress(
+        "transcribing", done / total if total else 0.0), keep=keep if contract_pass != "off"
+        else ())
+    if result.peak < audio_mod.SILENCE_PEAK:
+        raise PMCError(f"{audio_path} is silent; check the microphone or pick another recording")
+    duration = result.duration
     if turns and turns[-1].start >= duration:
         raise PMCError(f"the timeline runs to {turns[-1].end:.0f} s but {audio_path} is only "
                        f"{duration:.0f} s long; is this the right timeline?")
-    progress("loading models", 0.0)
-    t, d = transcriber(), drafter()
-    segments = transcribe_pieces(t, [(0.0, samples)], progress)
+    segments = result.segments
     if not segments:
         raise PMCError(f"no speech found in {audio_path}; check that it is the meeting recording")
     by_name = {m.name: m for m in members}
@@ -239,7 +245,7 @@ def import_meeting(store: Store, circle: Circle, audio_path: Path, timeline_path
         store.set_attendance(meeting.id, {m.id: m in attendees for m in members})
         store.add_turns(meeting.id, [(by_name[x.speaker].id, x.segment, x.start, x.end)
                                      for x in turns])
-        pieces = [(0.0, samples)]
+        pieces = result.kept
         utterances = attribute(segments, spans_for(store, meeting.id))
         utterances = second_pass(contract_pass, store, circle, meeting, t, pieces, utterances,
                                  progress)

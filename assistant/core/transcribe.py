@@ -8,7 +8,7 @@ the constructor, and can then be called many times (live windows, batches).
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -112,8 +112,51 @@ def make_transcriber(model_dir: Path, backend: str = "faster-whisper", **kw: obj
     raise PMCError(f"unknown Whisper backend '{backend}'; use faster-whisper or openai-whisper")
 
 
+@dataclass
+class FileTranscript:
+    segments: list[Segment]
+    duration: float  # seconds of audio decoded
+    peak: float  # largest absolute sample: ~0 means silence
+    kept: list[tuple[float, np.ndarray]]  # audio of the requested ranges, for a second pass
+
+
+def transcribe_path(t: Transcriber, path: Path, progress: ProgressFn | None = None,
+                    keep: Sequence[tuple[float, float]] = (),
+                    window_seconds: float = 300.0) -> FileTranscript:
+    """Transcribe a file window by window, so memory stays flat however long it is.
+
+    `keep` lists (start, end) ranges whose audio is returned too (contracts turns,
+    which get a second pass); everything else is dropped once transcribed.
+    """
+    total = audio_mod.probe(path)
+    out = FileTranscript([], 0.0, 0.0, [])
+    parts: dict[int, list[np.ndarray]] = {i: [] for i in range(len(keep))}
+    for start, samples in audio_mod.stream(path, window_seconds):
+        end = start + len(samples) / audio_mod.RATE
+        if samples.size:
+            out.peak = max(out.peak, float(np.max(np.abs(samples))))
+
+        def step(sec: float, _n: float, base: float = start) -> None:
+            if progress:
+                progress(base + sec, max(total or 0.0, base + sec))
+
+        if samples.size and float(np.max(np.abs(samples))) >= audio_mod.SILENCE_PEAK:
+            out.segments.extend(t.transcribe(samples, offset=start, progress=step))
+        for i, (a, b) in enumerate(keep):
+            lo, hi = max(a, start), min(b, end)
+            if lo < hi:
+                parts[i].append(samples[int((lo - start) * audio_mod.RATE):
+                                        int((hi - start) * audio_mod.RATE)])
+        out.duration = end
+    if progress:
+        progress(out.duration, out.duration)
+    out.kept = [(max(0.0, keep[i][0]), np.concatenate(p)) for i, p in parts.items() if p]
+    return out
+
+
 def transcribe_file(t: Transcriber, path: Path,
                     progress: ProgressFn | None = None) -> list[Segment]:
-    audio = audio_mod.load(path)
-    audio_mod.check_not_silent(audio, str(path))
-    return t.transcribe(audio, progress=progress)
+    result = transcribe_path(t, path, progress)
+    if result.peak < audio_mod.SILENCE_PEAK:
+        raise PMCError(f"{path} is silent; check the microphone or pick another recording")
+    return result.segments
