@@ -62,15 +62,25 @@ def transcribe_pieces(transcriber: Transcriber, pieces: Sequence[tuple[float, np
     return out
 
 
-def _slice(pieces: Sequence[tuple[float, np.ndarray]], start: float, end: float) -> np.ndarray:
-    """The audio between two meeting times, from whichever piece holds it."""
+def _slice(pieces: Sequence[tuple[float, np.ndarray]], start: float,
+           end: float) -> tuple[float, np.ndarray]:
+    """(where it starts, audio) between two meeting times, from the piece covering most.
+
+    Pieces may overlap (the padded ranges of neighbouring contracts turns do), and a
+    piece may begin after `start`, so the true start of the returned audio is given.
+    """
+    best: tuple[float, float, np.ndarray] | None = None
     for p_start, samples in pieces:
         p_end = p_start + len(samples) / audio_mod.RATE
-        if p_start <= start < p_end:
-            a = int((start - p_start) * audio_mod.RATE)
-            b = int((min(end, p_end) - p_start) * audio_mod.RATE)
-            return samples[a:b]
-    return np.zeros(0, dtype=np.float32)
+        cover = min(end, p_end) - max(start, p_start)
+        if cover > 0 and (best is None or cover > best[0]):
+            best = (cover, p_start, samples)
+    if best is None:
+        return start, np.zeros(0, dtype=np.float32)
+    _, p_start, samples = best
+    a = int(max(0.0, start - p_start) * audio_mod.RATE)
+    b = int(max(0.0, end - p_start) * audio_mod.RATE)
+    return max(start, p_start), samples[a:b]
 
 
 def refine_contracts(transcriber: Transcriber, pieces: Sequence[tuple[float, np.ndarray]],
@@ -89,8 +99,8 @@ def refine_contracts(transcriber: Transcriber, pieces: Sequence[tuple[float, np.
     for n, turn in enumerate(turns.values()):
         # Generous padding so a clipped first consonant ("send" -> "end") is heard; words
         # are then kept only if they fall inside the turn, so neighbours do not leak in.
-        start = max(0.0, turn.start - REFINE_PAD)
-        samples = _slice(pieces, start, turn.end + REFINE_PAD)
+        start, samples = _slice(pieces, max(0.0, turn.start - REFINE_PAD),
+                                turn.end + REFINE_PAD)
         prompt = (context or {}).get(turn.member_id or -1, "")
         segments = transcriber.transcribe(samples, offset=start, prompt=prompt) if len(
             samples) else []

@@ -1,0 +1,70 @@
+"""Pipeline plumbing: audio slices for the second pass, and the second pass itself."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from assistant.core.attribution import TurnSpan, Utterance
+from assistant.core.pipeline import _slice, refine_contracts
+from assistant.core.transcribe import Segment, Word
+
+RATE = 16000
+
+
+def _ramp(start: float, seconds: float) -> tuple[float, np.ndarray]:
+    """Audio whose every sample encodes its own meeting time, so slices can be checked."""
+    n = int(seconds * RATE)
+    return start, (start + np.arange(n) / RATE).astype(np.float64)
+
+
+def test_slice_picks_the_piece_that_covers_the_range_among_overlapping_ones() -> None:
+    pieces = [_ramp(9.0, 12.0), _ramp(19.5, 8.0)]  # [9, 21) and [19.5, 27.5) overlap
+    start, audio = _slice(pieces, 19.5, 26.0)
+    assert start == 19.5
+    assert len(audio) == int(6.5 * RATE)
+    assert abs(audio[0] - 19.5) < 1e-6 and abs(audio[-1] - 26.0) < 1e-3
+
+
+def test_slice_reports_a_later_true_start() -> None:
+    pieces = [_ramp(10.0, 5.0)]
+    start, audio = _slice(pieces, 8.0, 12.0)
+    assert start == 10.0 and abs(audio[0] - 10.0) < 1e-6 and len(audio) == 2 * RATE
+
+
+def test_slice_outside_every_piece_is_empty() -> None:
+    start, audio = _slice([_ramp(0.0, 1.0)], 5.0, 6.0)
+    assert audio.size == 0 and start == 5.0
+
+
+class EchoTranscriber:
+    """Says where its audio starts and ends, as two words with those times."""
+
+    name = "echo"
+
+    def __init__(self) -> None:
+        self.prompts: list[str | None] = []
+
+    def transcribe(self, audio, offset=0.0, progress=None, prompt=None):  # type: ignore[no-untyped-def]
+        self.prompts.append(prompt)
+        first, last = float(audio[0]), float(audio[-1])
+        words = (Word(first + 0.1, first + 0.2, " early", 1.0),
+                 Word(first + 1.2, last - 1.2, " committed", 1.0),
+                 Word(last - 0.2, last - 0.1, " late", 1.0))
+        return [Segment(words[0].start, words[-1].end, "x", words)]
+
+
+def test_second_pass_replaces_only_contracts_turns_and_keeps_words_inside_the_turn() -> None:
+    check = TurnSpan(1, 7, "Ana", "check_in", 0.0, 5.0)
+    turn_a = TurnSpan(2, 7, "Ana", "contracts", 10.0, 20.0)
+    turn_b = TurnSpan(3, 8, "Ben", "contracts", 20.5, 26.0)
+    pieces = [_ramp(9.0, 12.0), _ramp(19.5, 7.5)]
+    first = [Utterance(check, 0.0, 5.0, "hello"), Utterance(turn_a, 10.0, 20.0, "misheard"),
+             Utterance(turn_b, 20.5, 26.0, "misheard too")]
+    t = EchoTranscriber()
+    out = refine_contracts(t, pieces, first, {7: "Words: Ana advisor.", 8: "Words: Ben."})
+    texts = {u.turn.turn_id: u.text for u in out if u.turn}
+    assert texts[1] == "hello"
+    # The padded audio's first and last words lie outside the turn and are dropped.
+    assert texts[2] == "committed" and texts[3] == "committed"
+    assert t.prompts == ["Words: Ana advisor.", "Words: Ben."]
+    assert [u.start for u in out] == sorted(u.start for u in out)
