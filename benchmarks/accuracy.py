@@ -1,0 +1,42 @@
+"""Benchmark 2: accuracy beside speed, Whisper tiny.en vs base (faster-whisper, int8).
+
+Clips with reference text: JFK, and each rendered meeting (reference = its script's
+turn texts in order). WER is assistant.core.textnorm.wer; the pooled figure weights
+each clip by its reference word count. Decoding is greedy and deterministic, so WER
+needs one run; the RTF beside it is the median of `repeats` runs.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from assistant.core.textnorm import normalise_for_wer, wer
+from benchmarks.common import run_worker, spread
+from benchmarks.media import JFK, JFK_TEXT, rendered
+
+MODELS = ("whisper-tiny.en", "whisper-base")
+
+
+def run(repeats: int, log: Any = print) -> dict[str, Any]:
+    refs = [("jfk", JFK, JFK_TEXT)] + [(m.name, m.wav, m.reference()) for m in rendered()]
+    out: dict[str, Any] = {"backend": "faster-whisper", "repeats": repeats, "models": {}}
+    for model in MODELS:
+        log(f"  accuracy: {model} on {len(refs)} clips x{repeats}")
+        args = ["--model", model, "--repeats", str(repeats)]
+        for _name, path, _ref in refs:
+            args += ["--audio", str(path)]
+        w = run_worker("transcribe_worker", args)
+        clips, errors, words, secs, busy = [], 0.0, 0, 0.0, 0.0
+        for (name, _path, ref), c in zip(refs, w.data["clips"], strict=True):
+            n = len(normalise_for_wer(ref))
+            e = wer(ref, c["text"])
+            rtf = spread([t / c["seconds"] for t in c["times"]])
+            clips.append({"clip": name, "seconds": c["seconds"], "ref_words": n, "wer": e,
+                          "rtf": rtf})
+            errors += e * n
+            words += n
+            secs += c["seconds"]
+            busy += rtf["median"] * c["seconds"]
+        out["models"][model] = {"clips": clips, "wer": errors / words, "rtf": busy / secs,
+                                "load_s": w.data["load_s"], "peak_rss": w.maxrss}
+    return out

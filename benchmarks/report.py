@@ -1,0 +1,204 @@
+"""Markdown tables from results.json: one section per benchmark and the issue's targets."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from benchmarks.common import mb
+
+TITLES = {
+    "batch": "1. Batch transcription: faster-whisper int8 vs openai-whisper fp32 (tiny.en)",
+    "accuracy": "2. Accuracy beside speed: tiny.en vs base (faster-whisper)",
+    "live": "3. Live transcription: lag and timer jitter",
+    "drafting": "4. Contract drafting (SmolLM2-135M)",
+    "growth": "5. Growth: `pmc meeting import` against meeting length",
+    "tuning": "Tuning experiments",
+}
+
+
+def _f(x: float | None, digits: int = 3) -> str:
+    return "–" if x is None else f"{x:.{digits}f}"
+
+
+def _mb(n: float | None) -> str:
+    v = mb(n)
+    return "–" if v is None else f"{v:.0f} MB"
+
+
+def _table(head: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|"]
+    lines += ["| " + " | ".join(r) + " |" for r in rows]
+    return "\n".join(lines)
+
+
+def _batch(r: dict[str, Any]) -> str:
+    rows = []
+    for c in r["clips"]:
+        fw, ow = c["faster-whisper"], c["openai-whisper"]
+        rows.append([c["clip"], f"{c['seconds']:.0f} s", str(fw["rtf"]["n"]),
+                     _f(fw["rtf"]["median"]), _f(ow["rtf"]["median"]),
+                     f"{c['speed_ratio']:.1f}×", _mb(fw["peak_rss"]), _mb(ow["peak_rss"])])
+    o = r["overall_rtf"]
+    rows.append(["**all clips**", "", "", _f(o["faster-whisper"]), _f(o["openai-whisper"]),
+                 f"**{r['overall_speed_ratio']:.1f}×**", "", ""])
+    first = r["clips"][0]
+    loads = (f"Model load: faster-whisper {first['faster-whisper']['load_s']:.1f} s, "
+             f"openai-whisper {first['openai-whisper']['load_s']:.1f} s (torch import "
+             "included). RTF = transcription time / audio length, median of runs; "
+             "audio decoding and model load excluded.")
+    return _table(["clip", "length", "runs", "RTF faster-whisper", "RTF openai-whisper",
+                   "speed ratio", "peak RSS fw", "peak RSS ow"], rows) + "\n\n" + loads
+
+
+def _accuracy(r: dict[str, Any]) -> str:
+    models = list(r["models"])
+    names = [c["clip"] for c in r["models"][models[0]]["clips"]]
+    rows = []
+    for i, name in enumerate(names):
+        row = [name, str(r["models"][models[0]]["clips"][i]["ref_words"])]
+        for m in models:
+            c = r["models"][m]["clips"][i]
+            row += [f"{c['wer'] * 100:.1f}%", _f(c["rtf"]["median"])]
+        rows.append(row)
+    row = ["**pooled**", str(sum(c["ref_words"] for c in r["models"][models[0]]["clips"]))]
+    for m in models:
+        row += [f"**{r['models'][m]['wer'] * 100:.1f}%**", _f(r["models"][m]["rtf"])]
+    rows.append(row)
+    head = ["clip", "ref words"]
+    for m in models:
+        short = m.replace("whisper-", "")
+        head += [f"WER {short}", f"RTF {short}"]
+    extra = "; ".join(f"{m}: load {r['models'][m]['load_s']:.1f} s, peak RSS "
+                      f"{_mb(r['models'][m]['peak_rss'])}" for m in models)
+    return _table(head, rows) + f"\n\n{extra}. RTF over {r['repeats']} run(s)."
+
+
+def _live(r: dict[str, Any]) -> str:
+    j, idle = r["tick_jitter_ms"], r["tick_jitter_idle_ms"]
+    feed = (f"{r['feed_seconds']:.0f} s" + (" (the whole 10-minute meeting)"
+                                            if r["full_meeting"] else " (default; --full: 10 min)"))
+    rows = [["feed", feed], ["lag p50 / p95 / max",
+                             f"{_f(r['lag_p50_s'], 2)} / {_f(r['lag_p95_s'], 2)} / "
+                             f"{_f(r['lag_max_s'], 2)} s"],
+            ["windows transcribed / dropped", f"{r['transcribed']} / {r['dropped']}"],
+            ["backlog peak", f"{r['backlog_peak_s']:.1f} s of audio"],
+            ["catch-up after the feed ends", f"{r['catch_up_s']:.1f} s"],
+            ["10 Hz tick lateness p50 / p99 / max (during feed)",
+             f"{_f(j['p50'], 1)} / {_f(j['p99'], 1)} / {_f(j['max'], 1)} ms ({j['ticks']} ticks)"],
+            ["tick lateness p50 / p99 (model loaded, idle)",
+             f"{_f(idle['p50'], 1)} / {_f(idle['p99'], 1)} ms"],
+            ["peak RSS", _mb(r["peak_rss"])], ["threads", str(r["threads"])]]
+    return _table(["live (faster-whisper tiny.en)", "value"], rows)
+
+
+def _drafting(r: dict[str, Any]) -> str:
+    m = r["meeting_s"]
+    rows = [["model load", f"{r['load_s']:.2f} s"],
+            [f"whole {len(r['members'])}-member meeting (median of {m['n']})",
+             f"{m['median']:.2f} s (min {m['min']:.2f}, max {m['max']:.2f})"],
+            ["per member median / max", f"{r['per_member_s']['median']:.2f} / "
+                                        f"{r['per_member_s']['max']:.2f} s"],
+            ["LLM calls / accepted / items drafted",
+             f"{r['llm_calls']} / {r['llm_accepted']} / {r['items']}"],
+            ["peak RSS", _mb(r["peak_rss"])], ["threads", str(r["threads"])]]
+    return _table(["drafting", "value"], rows) + "\n\nMembers: " + ", ".join(r["members"]) + "."
+
+
+def _growth(r: dict[str, Any]) -> str:
+    rows = []
+    for row in r["rows"]:
+        st = row["stages_s"]
+        rows.append([f"{row['minutes']} min", str(row["turns"]),
+                     f"{row['time_s']['median']:.0f} s", _f(row["rtf"]["median"]),
+                     _mb(row["peak_rss"]["median"]),
+                     " · ".join(f"{k} {v:.0f}" for k, v in st.items() if v >= 0.5)])
+    out = _table(["meeting", "turns", "import time", "time / audio", "peak RSS",
+                  "stages (s)"], rows)
+    if "time_fit" in r:
+        f, g = r["time_fit"], r["rss_growth"]
+        out += (f"\n\nTime ≈ {f['intercept_s']:.1f} s + {f['s_per_audio_s']:.4f} × audio "
+                f"seconds (r² = {f['r2']:.4f}). Peak RSS {g['to_min']} min / {g['from_min']} min "
+                f"= {g['ratio']:.2f}. {r['repeats']} import(s) per length.")
+    return out
+
+
+def _tuning(r: dict[str, Any]) -> str:
+    rows = [[e["experiment"], e["setting"], e["metric"], e["value"], e.get("note", "")]
+            for e in r["experiments"]]
+    return _table(["experiment", "setting", "metric", "value", "note"], rows)
+
+
+RENDER = {"batch": _batch, "accuracy": _accuracy, "live": _live, "drafting": _drafting,
+          "growth": _growth, "tuning": _tuning}
+
+
+def section(name: str, entry: dict[str, Any]) -> str:
+    meta = (f"_{entry['measured_at']}, commit {entry['git']}, {entry['mode']} run, "
+            f"load average {entry['loadavg_before']} → {entry['loadavg_after']}, "
+            f"{entry['wall_s']:.0f} s wall_")
+    return f"### {TITLES[name]}\n\n{RENDER[name](entry['result'])}\n\n{meta}\n"
+
+
+def targets(results: dict[str, Any]) -> str:
+    b = {k: v["result"] for k, v in results.get("benchmarks", {}).items()}
+    rows: list[list[str]] = []
+
+    def add(target: str, value: str, ok: bool | None) -> None:
+        rows.append([target, value, "–" if ok is None else ("yes" if ok else "**no**")])
+
+    if "batch" in b:
+        ratios = [c["speed_ratio"] for c in b["batch"]["clips"]]
+        add("faster-whisper ≥ 3× faster than openai-whisper (same weights)",
+            f"{b['batch']['overall_speed_ratio']:.1f}× overall (clips {min(ratios):.1f}–"
+            f"{max(ratios):.1f}×)", b["batch"]["overall_speed_ratio"] >= 3)
+        long = [c for c in b["batch"]["clips"] if c["clip"].startswith("meeting")]
+        fw = b["batch"]["overall_rtf"]["faster-whisper"]
+        if long:
+            lr = long[0]["faster-whisper"]["rtf"]["median"]
+            add("batch RTF ≤ 0.05 with tiny.en", f"{lr:.3f} on the 10-min meeting, "
+                f"{fw:.3f} over all clips", lr <= 0.05)
+    if "live" in b and b["live"]["lag_p95_s"] is not None:
+        lv = b["live"]
+        add("live lag p95 ≤ 5 s", f"{lv['lag_p95_s']:.2f} s ({lv['feed_seconds']:.0f} s feed)",
+            lv["lag_p95_s"] <= 5)
+    if "drafting" in b:
+        d = b["drafting"]
+        add("drafting an 8-member meeting ≤ 30 s",
+            f"{d['meeting_s']['median']:.1f} s (+ {d['load_s']:.1f} s model load)",
+            d["meeting_s"]["median"] + d["load_s"] <= 30)
+    if "growth" in b:
+        g = {row["minutes"]: row for row in b["growth"]["rows"]}
+        lo, hi = min(g), max(g)
+        if lo != hi:
+            a_, z = g[lo]["peak_rss"]["median"], g[hi]["peak_rss"]["median"]
+            ok = z <= a_ * 1.15 and z < 2**30
+            add(f"peak RSS of a 120-min meeting within 15% of a 15-min one, < 1 GB "
+                f"(measured: {hi} vs {lo} min)",
+                f"{_mb(z)} vs {_mb(a_)} ({(z / a_ - 1) * 100:+.0f}%)",
+                ok if (lo, hi) == (15, 120) else None)
+        if "time_fit" in b["growth"]:
+            f = b["growth"]["time_fit"]
+            add("import time linear in length", f"r² = {f['r2']:.4f}, "
+                f"{f['s_per_audio_s']:.3f} s per audio second", None)
+    return "### Targets (issue 6)\n\n" + _table(["target", "measured", "met"], rows) + "\n"
+
+
+def render(results: dict[str, Any]) -> str:
+    m = results.get("machine", {})
+    pk = m.get("packages", {})
+    parts = [
+        "# Benchmark results\n",
+        "Written by `make bench` (`python -m benchmarks.run`); see benchmarks/run.py for "
+        "flags. Each section says when and on which commit it was measured, and the load "
+        "average around it (other work on the machine slows every figure).\n",
+        f"Machine: **{m.get('cores')} cores** ({m.get('cpu')}), {m.get('memory_mb')} MB RAM, "
+        f"Python {m.get('python')}; faster-whisper {pk.get('faster-whisper')}, ctranslate2 "
+        f"{pk.get('ctranslate2')}, openai-whisper {pk.get('openai-whisper')}, torch "
+        f"{pk.get('torch')}, llama-cpp-python {pk.get('llama_cpp_python')}.\n",
+        targets(results),
+    ]
+    for name in (*TITLES,):
+        entry = results.get("benchmarks", {}).get(name)
+        if entry:
+            parts.append(section(name, entry))
+    return "\n".join(parts)

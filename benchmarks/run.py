@@ -1,0 +1,115 @@
+"""`make bench`: run the benchmarks, print a Markdown report, write results.json and RESULTS.md.
+
+    python -m benchmarks.run                  # everything, short defaults (~15 min on 2 cores)
+    python -m benchmarks.run --full           # 10-min live feed, 15/30/60/120-min growth, ...
+    python -m benchmarks.run --only batch,live
+    python -m benchmarks.run --only tuning    # the thread / VAD / beam experiments
+
+results.json keeps the latest result of every benchmark (a run replaces only the ones
+it ran, each stamped with its time, git commit and load average), and RESULTS.md is
+rebuilt from all of it, so a long `--full --only growth` run and a default run combine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Callable
+from typing import Any
+
+from benchmarks import accuracy, batch, drafting, growth, live, report, tuning
+from benchmarks.common import (
+    RESULTS_JSON,
+    RESULTS_MD,
+    cores,
+    git_head,
+    loadavg,
+    machine,
+)
+
+ALL = ("batch", "accuracy", "live", "drafting", "growth")
+DEFAULT_GROWTH = [15, 30]
+FULL_GROWTH = [15, 30, 60, 120]
+
+
+def _minutes(text: str) -> list[int]:
+    return [int(x) for x in text.split(",") if x.strip()]
+
+
+def parse(argv: list[str] | None) -> argparse.Namespace:
+    ap = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--full", action="store_true",
+                    help="full-length runs: 3 repeats of the 10-min meeting in batch and "
+                         "accuracy, a 10-min live feed, 15/30/60/120-min growth")
+    ap.add_argument("--only", default=",".join(ALL),
+                    help=f"comma-separated subset of {','.join(ALL)},tuning")
+    ap.add_argument("--repeats", type=int, default=3, help="runs per figure (default 3)")
+    ap.add_argument("--live-minutes", type=float, help="live feed length (default 3, full 10.6)")
+    ap.add_argument("--growth-minutes", type=_minutes,
+                    help="growth meeting lengths, e.g. 15,30,60,120 (default 15,30)")
+    ap.add_argument("--growth-repeats", type=int,
+                    help="imports per length (default 1; 2 with --full)")
+    return ap.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    a = parse(argv)
+    only = [x.strip() for x in a.only.split(",") if x.strip()]
+    unknown = set(only) - set(ALL) - {"tuning"}
+    if unknown:
+        print(f"unknown benchmark(s): {', '.join(sorted(unknown))}", file=sys.stderr)
+        return 2
+    r = a.repeats
+    plans: dict[str, Callable[[], dict[str, Any]]] = {
+        "batch": lambda: batch.run(r, r if a.full else 1),
+        "accuracy": lambda: accuracy.run(r if a.full else 1),
+        "live": lambda: live.run(a.live_minutes or (11.0 if a.full else 3.0)),
+        "drafting": lambda: drafting.run(r),
+        "growth": lambda: growth.run(a.growth_minutes or (FULL_GROWTH if a.full
+                                                          else DEFAULT_GROWTH),
+                                     a.growth_repeats or (2 if a.full else 1)),
+        "tuning": lambda: tuning.run(r),
+    }
+    results = _load()
+    results["machine"] = machine()
+    print(f"benchmarks on {cores()} cores, load average {loadavg()}, commit {git_head()}",
+          flush=True)
+    t_all = time.perf_counter()
+    for name in only:
+        print(f"{name}:", flush=True)
+        before, t0 = loadavg(), time.perf_counter()
+        result = plans[name]()
+        results["benchmarks"][name] = {
+            "result": result, "mode": "full" if a.full else "default",
+            "measured_at": time.strftime("%Y-%m-%d %H:%M:%S"), "git": git_head(),
+            "wall_s": round(time.perf_counter() - t0, 1), "loadavg_before": before,
+            "loadavg_after": loadavg(), "command": "python -m benchmarks.run " + " ".join(
+                argv if argv is not None else sys.argv[1:])}
+        _save(results)  # after each benchmark, so a later failure keeps the earlier ones
+        print(report.section(name, results["benchmarks"][name]), flush=True)
+    md = report.render(results)
+    RESULTS_MD.write_text(md)
+    print(report.targets(results))
+    print(f"done in {time.perf_counter() - t_all:.0f} s; wrote {RESULTS_JSON.name} and "
+          f"{RESULTS_MD.name}")
+    return 0
+
+
+def _load() -> dict[str, Any]:
+    try:
+        data: dict[str, Any] = json.loads(RESULTS_JSON.read_text())
+    except (OSError, ValueError):
+        data = {}
+    data.setdefault("benchmarks", {})
+    return data
+
+
+def _save(results: dict[str, Any]) -> None:
+    RESULTS_JSON.write_text(json.dumps(results, indent=1) + "\n")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
