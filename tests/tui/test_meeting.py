@@ -248,9 +248,11 @@ async def test_a_whole_meeting(store) -> None:
         sam_items = store.items(mid, sam.id)
         assert [(i.text, i.origin, i.due) for i in sam_items] == [
             ("Book flights for the conference", "manual", m.next_meeting)]
-        await pilot.press("f")
+        await pilot.press("f", "y")
         assert isinstance(app.screen, RecapScreen)
         assert store.meeting(mid).status == "closed"
+        # Reviewed: the raw audio is gone, as the consent screen said it would be.
+        assert stored_chunks(store, mid) == [] and not audio_dir.exists()
         shown = screen_text(app)
         assert "Maya: Finish the survey questions for the pilot study — done" in shown
         assert "Send the survey to ten students" in shown

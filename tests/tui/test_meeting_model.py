@@ -59,7 +59,7 @@ async def test_a_whole_meeting_with_real_models(store, tiny_en_dir: Path,
         assert isinstance(app.screen, ReviewScreen)
         for _ in range(3):
             await pilot.press("A", "n")
-        await pilot.press("f")
+        await pilot.press("f", "y")
         assert all(i.status == "approved" for i in store.items(mid))
         assert store.meeting(mid).status == "closed"
         assert "Send the survey" in screen_text(app) or "survey" in screen_text(app).lower()

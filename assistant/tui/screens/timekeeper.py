@@ -73,6 +73,7 @@ class TimekeeperScreen(BaseScreen):
         self.transcript: list[tuple[float, str, str]] = []  # (start, speaker, text)
         self.rb_index = 0
         self._rb_cache: dict[int, list[ContractItem]] = {}
+        self._rb_statuses: dict[int, str] | None = None
         self.live_status = ""
         self.record_error: str | None = None
 
@@ -293,8 +294,10 @@ class TimekeeperScreen(BaseScreen):
                 Text("No contract from the last meeting.", style="grey62"))
             return
         self.rb_index = min(self.rb_index, len(items) - 1)
-        statuses = {r.item_id: r.status for r in self.pmc.store.report_back(
-            self.session.meeting.id) if r.confirmed}
+        if self._rb_statuses is None:  # read once, not on every tick
+            self._rb_statuses = {r.item_id: r.status for r in self.pmc.store.report_back(
+                self.session.meeting.id) if r.confirmed}
+        statuses = self._rb_statuses
         out = Text()
         for i, item in enumerate(items):
             sel = i == self.rb_index
@@ -321,6 +324,7 @@ class TimekeeperScreen(BaseScreen):
             return
         item = items[min(self.rb_index, len(items) - 1)]
         mark_report_back(self.pmc.store, self.session.meeting, item, status)
+        self._rb_statuses = None
         if self.rb_index + 1 < len(items):
             self.rb_index += 1
         self.update_report_back()
