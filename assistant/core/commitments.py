@@ -66,7 +66,10 @@ RE_SPLIT = re.compile(
     r"(?=(?:then |also )?(?:i(?: will|'ll| am going to|'m "
     r" going to| might| may| plan to| want to)|maybe i|and to ))"
     r"|[,;]?\s+and then\s+|[,;]\s*(?:and\s+)?(?=to\s)|\s+and\s+(?=to\s)"
-    rf"|[,;]\s*(?:and\s+)?(?:then\s+)?(?=(?:{_VERBS})\b)", re.I)
+    rf"|[,;]\s*(?:and\s+)?(?:then\s+)?(?=(?:{_VERBS})\b)"
+    # A run-on transcript with no full stop: "... grant proposal I might also talk ..."
+    r"|(?<!maybe)(?<!perhaps)(?<!\bif)(?<!that)(?<!when)(?<!\bso)(?<!and)(?<!but)(?<!then)"
+    r"\s+(?=(?-i:I)(?: will|'ll| might| may| am going|'m going| plan| want)\b)", re.I)
 RE_SENTENCE = re.compile(r"(?<=[.!?])\s+")
 _ABBREV = re.compile(r"\b(?:dr|mr|mrs|ms|prof|st|vs|etc|e\.g|i\.e)\.$", re.I)
 _TRAIL = re.compile(r"^(?:and|but|so|then|also|to)\s+", re.I)
