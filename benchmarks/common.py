@@ -113,7 +113,7 @@ class WorkerFailed(RuntimeError):
 
 def run_worker(module: str, args: Sequence[str], *, env: dict[str, str] | None = None,
                timeout: float | None = None) -> WorkerRun:
-    """Run `python -m benchmarks.<module> ... --out FILE` and collect its JSON and peak RSS.
+    """Run `python -m benchmarks.<module> --out FILE ...` and collect its JSON and peak RSS.
 
     os.wait4 gives the rusage of exactly this child, so every workload's peak RSS is
     its own (RUSAGE_CHILDREN would keep the largest child seen so far).
@@ -122,9 +122,10 @@ def run_worker(module: str, args: Sequence[str], *, env: dict[str, str] | None =
     with tempfile.TemporaryDirectory(dir=OUT, prefix=".w-") as tmp:
         out = Path(tmp) / "out.json"
         err = Path(tmp) / "stderr.txt"
-        cmd = [sys.executable, "-m", f"benchmarks.{module}", *args, "--out", str(out)]
-        full_env = {**os.environ, **(env or {})}
-        full_env.pop("PMC_PASSPHRASE", None)  # scratch homes stay unencrypted
+        cmd = [sys.executable, "-m", f"benchmarks.{module}", "--out", str(out), *args]
+        full_env = dict(os.environ)
+        full_env.pop("PMC_PASSPHRASE", None)  # only a scratch home's own passphrase
+        full_env.update(env or {})
         t0 = time.perf_counter()
         with err.open("wb") as errf:
             proc = subprocess.Popen(cmd, cwd=ROOT, env=full_env, stdin=subprocess.DEVNULL,

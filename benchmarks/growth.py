@@ -3,7 +3,7 @@
 Each length is the rendered meetings tiled into one WAV, cut exactly, with a timeline
 made of the scripts' timelines shifted by each copy's offset (turns spread over the
 whole meeting). The circle has every speaker of the scripts as a member (20 people),
-made with `pmc circle create` in a scratch PMC_HOME per run. The import uses Whisper
+made with `pmc circle create` in a scratch PMC_HOME per run, encrypted as by default. The import uses Whisper
 tiny.en and the default settings (use_llm on, the prompted contract second pass).
 Processing time should grow linearly with length and peak RSS should stay flat.
 """
@@ -23,7 +23,8 @@ def _home(minutes: int, run: int) -> dict[str, str]:
     home = OUT / f"home-{minutes}min-{run}"
     shutil.rmtree(home, ignore_errors=True)
     home.mkdir(parents=True)
-    return {"PMC_HOME": str(home)}
+    # Encrypted, as a new home is by default; the passphrase only unlocks this scratch home.
+    return {"PMC_HOME": str(home), "PMC_PASSPHRASE": "benchmark scratch home"}
 
 
 def run(lengths: list[int], repeats: int, log: Any = print) -> dict[str, Any]:
