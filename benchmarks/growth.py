@@ -2,10 +2,15 @@
 
 Each length is the rendered meetings tiled into one WAV, cut exactly, with a timeline
 made of the scripts' timelines shifted by each copy's offset (turns spread over the
-whole meeting). The circle has every speaker of the scripts as a member (20 people),
-made with `pmc circle create` in a scratch PMC_HOME per run, encrypted as by default. The import uses Whisper
-tiny.en and the default settings (use_llm on, the prompted contract second pass).
-Processing time should grow linearly with length and peak RSS should stay flat.
+whole meeting). By default (`contracts="once"`) only the last whole copy of each script
+keeps its contracts turns, so the meeting has one contracts round as a real one does
+and drafting / the second pass cost the same at every length; `"every"` keeps them in
+every copy (a stress case: the second pass's kept audio and drafting then grow too).
+The circle has every speaker of the scripts as a member (20 people), made with
+`pmc circle create` in a scratch PMC_HOME per run, encrypted as by default. The import
+uses Whisper tiny.en and the default settings (use_llm on, the prompted contract
+second pass). Processing time should grow linearly with length and peak RSS should
+stay flat.
 """
 
 from __future__ import annotations
@@ -27,10 +32,11 @@ def _home(minutes: int, run: int) -> dict[str, str]:
     return {"PMC_HOME": str(home), "PMC_PASSPHRASE": "benchmark scratch home"}
 
 
-def run(lengths: list[int], repeats: int, log: Any = print) -> dict[str, Any]:
+def run(lengths: list[int], repeats: int, contracts: str = "once",
+        log: Any = print) -> dict[str, Any]:
     rows = []
     for minutes in lengths:
-        meeting, timeline = growth_meeting(minutes)
+        meeting, timeline = growth_meeting(minutes, contracts)
         totals, rss, stages, by_stage = [], [], [], []
         for i in range(repeats):
             env = _home(minutes, i)
@@ -52,12 +58,15 @@ def run(lengths: list[int], repeats: int, log: Any = print) -> dict[str, Any]:
             shutil.rmtree(env["PMC_HOME"], ignore_errors=True)
         best = sorted(range(repeats), key=lambda k: totals[k])[repeats // 2]  # the median run
         rows.append({"minutes": minutes, "seconds": meeting.seconds, "turns": len(meeting.turns),
+                     "contracts_turns": sum(t["segment"] == "contracts" for t in meeting.turns),
                      "time_s": spread(totals), "rtf": spread([t / meeting.seconds
                                                              for t in totals]),
                      "peak_rss": spread(rss), "stages_s": stages[best],
                      "peak_rss_by_stage": by_stage[best]})
     out: dict[str, Any] = {"lengths_min": lengths, "repeats": repeats, "model": "whisper-tiny.en",
-                           "llm": "smollm2-135m (use_llm default)", "rows": rows}
+                           "llm": "smollm2-135m (use_llm default)", "contracts": contracts,
+                           "members": len(growth_meeting(lengths[0], contracts)[0].members),
+                           "rows": rows}
     if len(rows) >= 2:
         xs = [r["seconds"] for r in rows]
         a, b, r2 = linear_fit(xs, [r["time_s"]["median"] for r in rows])

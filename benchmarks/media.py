@@ -81,38 +81,48 @@ class Tiled:
     members: list[str]            # every speaker, in order of first appearance
 
 
-def tiled_meeting(name: str, min_seconds: float, *, cut: bool) -> Tiled:
-    """Rendered meetings end to end until `min_seconds`; with `cut`, exactly that long."""
+def tiled_meeting(name: str, min_seconds: float, *, cut: bool,
+                  contracts: str = "every") -> Tiled:
+    """Rendered meetings end to end until `min_seconds`; with `cut`, exactly that long.
+
+    `contracts="every"` keeps every copy's turns as scripted; `"once"` keeps the
+    contracts segment only in the last whole copy of each script (earlier copies'
+    contracts turns become challenges turns), as a long meeting has one contracts
+    round, not one per half hour.
+    """
+    if contracts not in ("every", "once"):
+        raise ValueError(f"contracts must be 'every' or 'once', not {contracts!r}")
     meetings = rendered()
     OUT.mkdir(parents=True, exist_ok=True)
     wav = OUT / f"{name}.wav"
+    lengths = {m.name: _frames(m.wav) for m in meetings}
+    limit = round(min_seconds * RATE)
+    plan: list[tuple[Rendered, int]] = []  # (meeting, samples of it to keep)
+    written = 0
+    while written < limit:
+        m = meetings[len(plan) % len(meetings)]
+        n = min(lengths[m.name], limit - written) if cut else lengths[m.name]
+        plan.append((m, n))
+        written += n
+    last_whole = {m.name: i for i, (m, n) in enumerate(plan) if n == lengths[m.name]}
     turns: list[dict[str, Any]] = []
     texts: list[str] = []
     members: list[str] = []
-    limit = round(min_seconds * RATE) if cut else None
-    written = 0
-    plan: list[tuple[Rendered, int]] = []  # (meeting, samples of it to keep)
-    lengths = {m.name: _frames(m.wav) for m in meetings}
-    i = 0
-    while written < round(min_seconds * RATE):
-        m = meetings[i % len(meetings)]
-        n = lengths[m.name]
-        if limit is not None:
-            n = min(n, limit - written)
-        plan.append((m, n))
-        offset = written / RATE
-        script_turns = m.data()["turns"]
-        for t, s in zip(m.turns(), script_turns, strict=True):
+    offset = 0
+    for i, (m, n) in enumerate(plan):
+        for t, s in zip(m.turns(), m.data()["turns"], strict=True):
             if t["end"] > n / RATE:  # cut off: the turn is not in this meeting
                 continue
-            turns.append({"speaker": t["speaker"], "segment": t["segment"],
-                          "start": round(t["start"] + offset, 3),
-                          "end": round(t["end"] + offset, 3)})
+            segment = t["segment"]
+            if segment == "contracts" and contracts == "once" and last_whole.get(m.name) != i:
+                segment = "challenges"
+            turns.append({"speaker": t["speaker"], "segment": segment,
+                          "start": round(t["start"] + offset / RATE, 3),
+                          "end": round(t["end"] + offset / RATE, 3)})
             texts.append(s["text"])
             if t["speaker"] not in members:
                 members.append(t["speaker"])
-        written += n
-        i += 1
+        offset += n
     if not (wav.is_file() and _frames(wav) == written):
         tmp = wav.with_suffix(".tmp")
         with wave.open(str(tmp), "wb") as w:
@@ -141,9 +151,9 @@ def ten_minute_meeting() -> Tiled:
     return tiled_meeting("meeting_10min", 600.0, cut=False)
 
 
-def growth_meeting(minutes: int) -> tuple[Tiled, Path]:
+def growth_meeting(minutes: int, contracts: str = "once") -> tuple[Tiled, Path]:
     """An exactly `minutes`-long meeting and its timeline file (speakers = script names)."""
-    t = tiled_meeting(f"meeting_{minutes}min", minutes * 60.0, cut=True)
-    timeline = OUT / f"meeting_{minutes}min.timeline.json"
+    t = tiled_meeting(f"meeting_{minutes}min", minutes * 60.0, cut=True, contracts=contracts)
+    timeline = OUT / f"meeting_{minutes}min-{contracts}.timeline.json"
     timeline.write_text(json.dumps({"duration": t.seconds, "turns": t.turns}))
     return t, timeline

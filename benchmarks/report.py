@@ -108,17 +108,19 @@ def _growth(r: dict[str, Any]) -> str:
     rows = []
     for row in r["rows"]:
         st = row["stages_s"]
-        rows.append([f"{row['minutes']} min", str(row["turns"]),
+        rows.append([f"{row['minutes']} min", f"{row['turns']} ({row['contracts_turns']})",
                      f"{row['time_s']['median']:.0f} s", _f(row["rtf"]["median"]),
                      _mb(row["peak_rss"]["median"]),
                      " · ".join(f"{k} {v:.0f}" for k, v in st.items() if v >= 0.5)])
-    out = _table(["meeting", "turns", "import time", "time / audio", "peak RSS",
+    out = _table(["meeting", "turns (contracts)", "import time", "time / audio", "peak RSS",
                   "stages (s)"], rows)
     if "time_fit" in r:
         f, g = r["time_fit"], r["rss_growth"]
         out += (f"\n\nTime ≈ {f['intercept_s']:.1f} s + {f['s_per_audio_s']:.4f} × audio "
                 f"seconds (r² = {f['r2']:.4f}). Peak RSS {g['to_min']} min / {g['from_min']} min "
-                f"= {g['ratio']:.2f}. {r['repeats']} import(s) per length.")
+                f"= {g['ratio']:.2f}.")
+    out += (f"\n\n{r['repeats']} import(s) per length, median shown; circle of {r['members']} "
+            f"members; contracts turns: {r['contracts']} (see benchmarks/growth.py).")
     return out
 
 

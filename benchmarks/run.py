@@ -50,6 +50,9 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--live-minutes", type=float, help="live feed length (default 3, full 10.6)")
     ap.add_argument("--growth-minutes", type=_minutes,
                     help="growth meeting lengths, e.g. 15,30,60,120 (default 15,30)")
+    ap.add_argument("--growth-contracts", choices=["once", "every"], default="once",
+                    help="contracts turns in the last copy of each script only (default) or "
+                         "in every copy (stress)")
     ap.add_argument("--growth-repeats", type=int,
                     help="imports per length (default 1; 2 with --full)")
     return ap.parse_args(argv)
@@ -70,7 +73,8 @@ def main(argv: list[str] | None = None) -> int:
         "drafting": lambda: drafting.run(r),
         "growth": lambda: growth.run(a.growth_minutes or (FULL_GROWTH if a.full
                                                           else DEFAULT_GROWTH),
-                                     a.growth_repeats or (2 if a.full else 1)),
+                                     a.growth_repeats or (2 if a.full else 1),
+                                     a.growth_contracts),
         "tuning": lambda: tuning.run(r),
     }
     results = _load()
