@@ -33,7 +33,8 @@ _INTENT = [
 RE_INTENT = re.compile(r"(?:^|\b)(" + "|".join(_INTENT) + r")", re.I)
 
 RE_HEDGE = re.compile(
-    r"\b(?:might|may|maybe|perhaps|possibly|if i (?:have|find|get) (?:the )?time|not promising|"
+    r"\b(?:i (?:might|may)|maybe|perhaps|possibly|if i (?:have|find|get) (?:the )?time|"
+    r"not promising|"
     r"no promises|not (?:sure|certain)|we'll see|hopefully|i could|try to)\b", re.I)
 RE_CARRY = re.compile(
     r"\b(?:carry(?:ing)? over|carried over|keep(?:ing)? (?:my|the) (?:same )?contract|"
@@ -63,8 +64,8 @@ _VERBS = "|".join(sorted(ACTION_VERBS))
 # Where one sentence holds several commitments.
 RE_SPLIT = re.compile(
     r"(?:[,;]\s*(?:and|but|then|also)?|\s+(?:and|but|then|also))\s*"
-    r"(?=(?:then |also )?(?:i(?: will|'ll| am going to|'m "
-    r" going to| might| may| plan to| want to)|maybe i|and to ))"
+    r"(?=(?:then |also )?(?:i(?: will|'ll| am going to|'m going to"
+    r"| might| may| plan to| want to)|maybe i|and to ))"
     r"|[,;]?\s+and then\s+|[,;]\s*(?:and\s+)?(?=to\s)|\s+and\s+(?=to\s)"
     rf"|[,;]\s*(?:and\s+)?(?:then\s+)?(?=(?:{_VERBS})\b)"
     # A run-on transcript with no full stop: "... grant proposal I might also talk ..."
