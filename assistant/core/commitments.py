@@ -94,8 +94,18 @@ def sentences(text: str) -> list[str]:
     return out
 
 
+_AND_DATE = re.compile(r",?\s*and\s+((?:by|on|before|until)\s+.*)$", re.I)
+
+
 def clauses(sentence: str) -> list[str]:
     parts = [p.strip(" ,;") for p in RE_SPLIT.split(sentence) if p and p.strip(" ,;")]
+    # "..., and by Friday I'll write it up": the date opens the next clause, not this one.
+    for i in range(len(parts) - 1):
+        m = _AND_DATE.search(parts[i])
+        tail = m.group(1).strip(" ,;") if m else ""
+        if m and (dates.due_phrase(tail) or "").lower() == tail.lower():
+            parts[i] = parts[i][: m.start()].strip(" ,;")
+            parts[i + 1] = f"{parts[i + 1].rstrip('.!?')} {tail}"
     return parts or [sentence]
 
 
