@@ -166,6 +166,8 @@ def find(text: str) -> list[Candidate]:
                 continue  # a bare "to ..." only continues an earlier first-person opener
             seen_intent = True
             action, hedged = found
-            action = action[0].upper() + action[1:]
+            # Capitalise only when that keeps the letter one letter ("ß".upper() is "SS").
+            if len(action[0].upper()) == 1:
+                action = action[0].upper() + action[1:]
             out.append(Candidate(clause, action, hedged, False))
     return out
