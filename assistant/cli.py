@@ -249,8 +249,15 @@ def cmd_meeting_start(a: argparse.Namespace) -> int:
 
 def _run_tui(circle: str | None, device: str | None, record: bool) -> int:
     from assistant import parts
+    from assistant.core import crypto, locations
     from assistant.tui.app import run_app
 
+    if (sys.stdin.isatty() and not crypto.is_encrypted(locations.home())
+            and parts._fresh(locations.database_path())):
+        # A new home is encrypted by default, as `pmc circle create` does.
+        print("Circle Assistant keeps this home encrypted: choose a passphrase "
+              "(set PMC_PASSPHRASE to skip this prompt).", file=sys.stderr)
+        parts.prepare_home(True)
     store = parts.open_store()
     run_app(settings_mod.load(), store, circle=circle, input_device=device, record=record)
     return 0

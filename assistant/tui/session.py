@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.core import locations
+from assistant.core import crypto, locations
 from assistant.core.consent import ConsentLedger
 from assistant.core.live import LiveTranscriber
 from assistant.core.recorder import (
@@ -72,7 +72,7 @@ def unfinished_meetings(store: Store) -> list[tuple[Circle, Meeting]]:
 
 def recover_meeting(store: Store, meeting_id: int) -> list[ChunkInfo]:
     """List the audio a crashed meeting left on disk (whole samples only) in the store."""
-    chunks = recover(meeting_audio_dir(meeting_id))
+    chunks = recover(meeting_audio_dir(meeting_id), cipher=crypto.home_cipher())
     for c in chunks:
         save_chunk(store, meeting_id, c)
     with store.tx() as db:
@@ -110,7 +110,8 @@ def delete_meeting_audio(store: Store, meeting_id: int) -> int:
 def meeting_audio(store: Store, meeting_id: int) -> list[tuple[float, np.ndarray]]:
     """(meeting start seconds, samples) of every non-empty chunk, for the pipeline."""
     chunks = [c for c in stored_chunks(store, meeting_id) if c.frames > 0 and c.path.exists()]
-    return [(start, a) for start, a in read_chunks(chunks) if a.size]
+    return [(start, a) for start, a in read_chunks(chunks, cipher=crypto.home_cipher())
+            if a.size]
 
 
 # --- the session ----------------------------------------------------------------------------
@@ -167,7 +168,9 @@ class MeetingSession:
 
         recorder = Recorder(meeting_audio_dir(self.meeting.id), source=source,
                             on_audio=self._on_audio, on_chunk=chunk, on_error=error,
-                            start_offset=self.timekeeper.now())
+                            start_offset=self.timekeeper.now(),
+                            # An encrypted home seals every chunk as it is written.
+                            cipher=crypto.home_cipher())
         try:
             recorder.start()
         except BaseException:
