@@ -183,8 +183,12 @@ def write_analysis(store: Store, meeting: Meeting, analysis: Analysis) -> None:
             if s.item_id not in confirmed and s.status:
                 store.set_report_back(meeting.id, s.item_id, s.status, confirmed=False,
                                       quote=s.quote)
+        # The timekeeper may already have carried an item over during report-back.
+        carried = {i.carried_from for i in store.items(meeting.id) if i.carried_from}
         for member_id, items in analysis.drafts.items():
             for d in items:
+                if d.carried_from is not None and d.carried_from in carried:
+                    continue
                 store.add_item(meeting.id, member_id, d.text, due=d.due.isoformat(),
                                tentative=d.tentative, quote=d.quote, start=d.start, end=d.end,
                                origin=d.origin, carried_from=d.carried_from)

@@ -68,3 +68,28 @@ def test_second_pass_replaces_only_contracts_turns_and_keeps_words_inside_the_tu
     assert texts[2] == "committed" and texts[3] == "committed"
     assert t.prompts == ["Words: Ana advisor.", "Words: Ben."]
     assert [u.start for u in out] == sorted(u.start for u in out)
+
+
+def test_an_item_carried_over_by_the_timekeeper_is_not_drafted_twice() -> None:
+    import datetime as dt
+
+    from assistant.core.contracts import DraftItem
+    from assistant.core.pipeline import Analysis, write_analysis
+    from assistant.core.store import Store
+
+    store = Store(":memory:")
+    circle = store.create_circle("C", ["Ana"])
+    ana = store.members(circle)[0]
+    old_meeting = store.create_meeting(circle, "2026-02-19", "2026-03-05", "manual", "closed")
+    old = store.add_item(old_meeting.id, ana.id, "Finish the review", status="approved")
+    meeting = store.create_meeting(circle, "2026-03-05", "2026-03-19", "live", "open")
+    # The timekeeper pressed "carry over" at Ana's report-back turn.
+    store.add_item(meeting.id, ana.id, old.text, origin="carry", carried_from=old.id)
+    due = dt.date(2026, 3, 19)
+    analysis = Analysis([], drafts={ana.id: [
+        DraftItem(old.text, due, False, "I'm carrying it over.", 1.0, 2.0, "carry", old.id),
+        DraftItem("Email the editor", due, False, "I will email the editor.", 3.0, 4.0, "rule"),
+    ]})
+    write_analysis(store, meeting, analysis)
+    texts = sorted(i.text for i in store.items(meeting.id))
+    assert texts == ["Email the editor", "Finish the review"]
