@@ -117,8 +117,7 @@ def _is_follow_up(action: str, previous: str) -> bool:
     a, p = action.lower().split(), previous.lower().split()
     if not a or not p or a[0] != p[0]:
         return False
-    phrase = (dates.due_phrase(action) or "").lower()
-    rest = action.lower().replace(phrase, " ") if phrase else action.lower()
+    rest = dates.strip_due(action).lower()
     extra = content_stems(rest) - content_stems(previous) - _PRONOUNS
     return not extra and bool(set(rest.split()) & _PRONOUNS)
 

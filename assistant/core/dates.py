@@ -84,6 +84,14 @@ def _forward(meeting: dt.date, month: int, day: int) -> dt.date | None:
     return d
 
 
+def strip_due(text: str) -> str:
+    """`text` without its due-date words ("finish them by my 20th" -> "finish them")."""
+    for pattern in (RE_MONTH_DAY, RE_DAY_OF_MONTH, RE_WEEKDAY):
+        if m := pattern.search(text):
+            return (text[: m.start()] + " " + text[m.end():]).strip()
+    return text
+
+
 def due_phrase(text: str) -> str | None:
     """The words that name the due date ("by the 20th"), with a misheard "I" read as "by"."""
     for pattern in (RE_MONTH_DAY, RE_DAY_OF_MONTH, RE_WEEKDAY):

@@ -12,7 +12,10 @@ import re
 
 from assistant.core.textnorm import content_stems, stem, words
 
-KEEP_RATIO = 0.8
+# Every content word of the member's own action must survive: the model may drop
+# filler and fix grammar, never a noun ("update my teaching statement" must not
+# become "update statement").
+KEEP_RATIO = 1.0
 _NUMERIC = re.compile(r"\d|first|second|third|fourth|fifth|tenth|twelfth|twentieth|thirtieth|"
                       r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|"
                       r"february|march|april|june|july|august|september|october|november|"
@@ -32,10 +35,11 @@ def check(action: str, source_action: str, clause: str) -> tuple[bool, str]:
     added = out - said
     if added:
         return False, f"adds {len(added)} word(s) not said"
-    need = content_stems(source_action)
-    if need and len(need & out) / len(need) < KEEP_RATIO:
-        return False, "drops what was said"
+    # Numbers and dates first: the most specific reason for a rejection.
     numeric_said = {w for w in words(source_action) if _NUMERIC.fullmatch(w) or w.isdigit()}
     if not numeric_said <= set(words(action)):
         return False, "drops a number or date"
+    need = content_stems(source_action)
+    if need and len(need & out) / len(need) < KEEP_RATIO:
+        return False, "drops what was said"
     return True, "ok"
