@@ -3,8 +3,10 @@
 Both backends run Whisper tiny.en: faster-whisper reads the pulled CTranslate2
 directory, openai-whisper the checkpoint `pmc models convert` rebuilt from it. Each
 (backend, clip) pair is its own worker process, so each peak RSS is that workload's.
-Real-time factor = transcription seconds / audio seconds (median of the runs);
-speed ratio = openai-whisper RTF / faster-whisper RTF.
+Each run is the app's file path (`transcribe_path`, as `pmc transcribe`: decode and
+transcribe in 300 s windows). Real-time factor = run seconds / audio seconds (median of
+the runs; model load and a 2 s warm-up excluded); speed ratio = openai-whisper RTF /
+faster-whisper RTF.
 """
 
 from __future__ import annotations

@@ -44,8 +44,8 @@ def _batch(r: dict[str, Any]) -> str:
     first = r["clips"][0]
     loads = (f"Model load: faster-whisper {first['faster-whisper']['load_s']:.1f} s, "
              f"openai-whisper {first['openai-whisper']['load_s']:.1f} s (torch import "
-             "included). RTF = transcription time / audio length, median of runs; "
-             "audio decoding and model load excluded.")
+             "included). RTF = time of `transcribe_path` on the file (decoding included, 300 s "
+             "windows) / audio length, median of runs; model load excluded.")
     return _table(["clip", "length", "runs", "RTF faster-whisper", "RTF openai-whisper",
                    "speed ratio", "peak RSS fw", "peak RSS ow"], rows) + "\n\n" + loads
 
@@ -116,9 +116,9 @@ def _growth(r: dict[str, Any]) -> str:
                   "stages (s)"], rows)
     if "time_fit" in r:
         f, g = r["time_fit"], r["rss_growth"]
-        out += (f"\n\nTime ≈ {f['intercept_s']:.1f} s + {f['s_per_audio_s']:.4f} × audio "
-                f"seconds (r² = {f['r2']:.4f}). Peak RSS {g['to_min']} min / {g['from_min']} min "
-                f"= {g['ratio']:.2f}.")
+        fit = (f"Time ≈ {f['intercept_s']:.1f} s + {f['s_per_audio_s']:.4f} × audio seconds "
+               f"(r² = {f['r2']:.4f}). ") if len(r["rows"]) >= 3 else ""
+        out += f"\n\n{fit}Peak RSS {g['to_min']} min / {g['from_min']} min = {g['ratio']:.2f}."
     out += (f"\n\n{r['repeats']} import(s) per length, median shown; circle of {r['members']} "
             f"members; contracts turns: {r['contracts']} (see benchmarks/growth.py).")
     return out
@@ -178,7 +178,7 @@ def targets(results: dict[str, Any]) -> str:
                 f"(measured: {hi} vs {lo} min)",
                 f"{_mb(z)} vs {_mb(a_)} ({(z / a_ - 1) * 100:+.0f}%)",
                 ok if (lo, hi) == (15, 120) else None)
-        if "time_fit" in b["growth"]:
+        if "time_fit" in b["growth"] and len(g) >= 3:
             f = b["growth"]["time_fit"]
             add("import time linear in length", f"r² = {f['r2']:.4f}, "
                 f"{f['s_per_audio_s']:.3f} s per audio second", None)

@@ -30,7 +30,7 @@ from benchmarks.common import (
 )
 
 ALL = ("batch", "accuracy", "live", "drafting", "growth")
-DEFAULT_GROWTH = [15, 30]
+DEFAULT_GROWTH = [5, 15]
 FULL_GROWTH = [15, 30, 60, 120]
 
 
@@ -49,7 +49,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--repeats", type=int, default=3, help="runs per figure (default 3)")
     ap.add_argument("--live-minutes", type=float, help="live feed length (default 3, full 10.6)")
     ap.add_argument("--growth-minutes", type=_minutes,
-                    help="growth meeting lengths, e.g. 15,30,60,120 (default 15,30)")
+                    help="growth meeting lengths, e.g. 15,30,60,120 (default 5,15)")
     ap.add_argument("--growth-contracts", choices=["once", "every"], default="once",
                     help="contracts turns in the last copy of each script only (default) or "
                          "in every copy (stress)")

@@ -3,11 +3,15 @@
     python -m benchmarks.transcribe_worker --backend faster-whisper --model whisper-tiny.en \
         --audio CLIP [--audio CLIP ...] --repeats 3 --out result.json
 
-Audio is decoded before timing; the model loads once (timed separately) and warms up
-on the first two seconds of JFK, so no backend pays for first-call set-up inside the
-timed runs. `--vad on|off`, `--compute-type` and `--threads` bypass the project's defaults for the
-tuning experiments (faster-whisper only for VAD); without them this is exactly the
-Transcriber the app builds. Text goes back to the parent only through --out, for WER.
+With `--mode path` (the default) each run is the app's file path, `transcribe_path`
+(what `pmc transcribe` and `pmc meeting import` do: decode and transcribe in windows
+of `--window` seconds), so decoding is inside the timed run; `--mode array` decodes
+first and times `Transcriber.transcribe` on the whole array. The model loads once
+(timed separately) and warms up on the first two seconds of JFK, so no backend pays
+for first-call set-up inside the timed runs. `--vad on|off` (array mode, faster-whisper
+only), `--compute-type`, `--beam` and `--threads` change one setting for the tuning
+experiments; without them this is exactly the Transcriber the app builds. Text goes
+back to the parent only through --out, for WER.
 """
 
 from __future__ import annotations
@@ -53,22 +57,33 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--beam", type=int, default=1)
     ap.add_argument("--vad", choices=["auto", "on", "off"], default="auto")
     ap.add_argument("--compute-type", help="faster-whisper only: int8 (default), float32, ...")
+    ap.add_argument("--mode", choices=["path", "array"], default="path")
+    ap.add_argument("--window", type=float, default=300.0, help="--mode path: window seconds")
     ap.add_argument("--no-warmup", action="store_true")
     ap.add_argument("--out", required=True)
     a = ap.parse_args(argv)
 
-    clips = [(p, load(Path(p))) for p in a.audio]
+    from assistant.core.transcribe import transcribe_path
+
+    if a.mode == "path" and a.vad != "auto":
+        ap.error("--vad needs --mode array")
     warm = load(JFK)[:2 * 16000]
+    # Path mode decodes inside each run; decoding here first would inflate the peak RSS.
+    arrays = {p: load(Path(p)) for p in a.audio} if a.mode == "array" else {}
     before = own_status().get("VmRSS")
     t0 = time.perf_counter()
     t = _transcriber(a.backend, a.model, a.threads, a.beam, a.compute_type)
     load_s = time.perf_counter() - t0
     after_load = own_status().get("VmRSS")
 
-    def once(audio: np.ndarray) -> str:
+    def once(clip: str | np.ndarray) -> tuple[str, float]:
+        """(text, audio seconds) of one run."""
+        if isinstance(clip, str):
+            r = transcribe_path(t, Path(clip), window_seconds=a.window)
+            return " ".join(s.text for s in r.segments), r.duration
         if a.vad != "auto":
-            return _raw_faster_whisper(t, audio, a.vad == "on")
-        return " ".join(s.text for s in t.transcribe(audio))
+            return _raw_faster_whisper(t, clip, a.vad == "on"), len(clip) / 16000
+        return " ".join(s.text for s in t.transcribe(clip)), len(clip) / 16000
 
     warm_s = None
     if not a.no_warmup:
@@ -76,15 +91,14 @@ def main(argv: list[str] | None = None) -> None:
         once(warm)
         warm_s = time.perf_counter() - t0
     results = []
-    for path, audio in clips:
-        times, text = [], ""
+    for path in a.audio:
+        times, text, seconds = [], "", 0.0
         for _ in range(a.repeats):
             t0 = time.perf_counter()
-            text = once(audio)
+            text, seconds = once(arrays.get(path, path))
             times.append(time.perf_counter() - t0)
-        results.append({"audio": path, "seconds": len(audio) / 16000, "times": times,
-                        "text": text})
-    write_out(a.out, {"backend": a.backend, "model": a.model, "load_s": load_s,
+        results.append({"audio": path, "seconds": seconds, "times": times, "text": text})
+    write_out(a.out, {"backend": a.backend, "model": a.model, "mode": a.mode, "load_s": load_s,
                       "warmup_s": warm_s, "rss_before_model": before,
                       "rss_after_model": after_load, "clips": results})
 

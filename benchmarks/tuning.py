@@ -3,9 +3,9 @@
 Not part of the default run (`--only tuning`). Each experiment changes one thing
 against the app's configuration on the same audio, in separate worker processes:
 threads (1 vs all cores) for Whisper, the LLM and live transcription; faster-whisper's
-VAD on vs off; beam size 1 vs 5; int8 vs float32 compute; and the openai-whisper
-backend with one thread vs two. WER is given beside every speed figure that could
-change the text.
+VAD on vs off; the streaming window of `transcribe_path`; beam size 1 vs 5; int8 vs
+float32 compute; and the openai-whisper backend with one thread vs two. WER is given
+beside every speed figure that could change the text.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 from assistant.core.textnorm import wer
 from benchmarks import drafting, live
 from benchmarks.common import median, run_worker
-from benchmarks.media import ami_clips, rendered
+from benchmarks.media import ami_clips, rendered, ten_minute_meeting
 
 
 def _whisper(label: str, setting: str, clip: Any, ref: str | None, repeats: int,
@@ -42,7 +42,12 @@ def run(repeats: int, log: Any = print) -> dict[str, Any]:
                            ["--threads", str(threads)], log))
     for vad in ("on", "off"):
         ex.append(_whisper("faster-whisper VAD (app: on above 60 s)", vad, clip, ref, repeats,
-                           ["--vad", vad], log))
+                           ["--mode", "array", "--vad", vad], log))
+    ten = ten_minute_meeting()
+    for window in (60, 120, 300):
+        ex.append(_whisper("transcribe_path window (app: 300 s), 10-min meeting",
+                           f"{window} s", ten.wav, ten.reference, 1,
+                           ["--window", str(window)], log))
     for beam in (1, 5):
         ex.append(_whisper("beam size", str(beam), clip, ref, repeats, ["--beam", str(beam)],
                            log))
