@@ -129,7 +129,7 @@ def cmd_transcribe(a: argparse.Namespace) -> int:
     path = Path(a.audio)
     from assistant.core import audio as audio_mod
 
-    audio_mod.load(path)  # validate before loading a model
+    audio_mod.probe(path)  # validate before loading a model
     t = parts.build_transcriber(settings, a.model, a.backend)
     bar = Bar()
     segments = transcribe_file(t, path, progress=lambda d, n: bar("transcribing", d / (n or 1)))

@@ -37,29 +37,12 @@ def _check_wav(path: Path) -> None:
 
 
 def load(path: Path | str) -> np.ndarray:
-    """Decode `path` to 16 kHz mono float32 in [-1, 1]."""
-    path = Path(path)
-    if not path.exists():
-        raise PMCError(f"audio file {path} does not exist; check the path")
-    if not path.is_file():
-        raise PMCError(f"{path} is not a file; give an audio file such as a .wav or .flac")
-    if path.stat().st_size == 0:
-        raise PMCError(f"{path} is empty (0 bytes); give a recording with sound in it")
-    with path.open("rb") as fh:
-        head = fh.read(12)
-    if head[:4] == b"RIFF" and head[8:12] == b"WAVE":
-        _check_wav(path)
-    from faster_whisper.audio import decode_audio  # heavy import, only when decoding
+    """Decode all of `path` to 16 kHz mono float32 in [-1, 1].
 
-    try:
-        audio = decode_audio(str(path), sampling_rate=RATE)
-    except Exception as exc:  # PyAV raises many types for undecodable input
-        raise PMCError(f"{path} is not readable audio ({exc.__class__.__name__}); "
-                       "give a WAV, FLAC, MP3, OGG or M4A recording") from None
-    audio = np.asarray(audio, dtype=np.float32)
-    if audio.size == 0:
-        raise PMCError(f"{path} holds no audio samples; give a recording with sound in it")
-    return audio
+    For clips; a whole meeting goes through `stream` so memory stays flat.
+    """
+    probe(path)
+    return np.concatenate([block for _start, block in stream(Path(path))])
 
 
 def probe(path: Path | str) -> float | None:
