@@ -218,7 +218,7 @@ def cmd_meeting_show(a: argparse.Namespace) -> int:
     store = parts.open_store()
     m = store.meeting(a.id)
     circle = store.circle_by_id(m.circle_id)
-    names = {x.id: x.name for x in store.members(circle, active_only=False)}
+    names = store.member_names(circle)
     print(f"{circle.name} — meeting #{m.id} on {m.date} ({m.status})")
     by_turn: dict[int | None, list[str]] = {}
     for s in store.segments(m.id):

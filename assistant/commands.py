@@ -60,7 +60,7 @@ def cmd_contract_list(a: argparse.Namespace) -> int:
     store = parts.open_store()
     meeting = store.meeting(a.meeting)
     circle = store.circle_by_id(meeting.circle_id)
-    names = {m.id: m.name for m in store.members(circle, active_only=False)}
+    names = store.member_names(circle)
     for i in store.items(meeting.id):
         flag = " (tentative)" if i.tentative else ""
         print(f"{i.id:>5}  {names[i.member_id]:<12} {i.status:<9} {i.text} — by {i.due}{flag}")

@@ -22,7 +22,7 @@ STATUS_WORDS = {"done": "done", "partial": "partly done", "not_done": "not done"
 def recap_data(store: Store, meeting_id: int) -> dict[str, Any]:
     meeting = store.meeting(meeting_id)
     circle = store.circle_by_id(meeting.circle_id)
-    names = {m.id: m.name for m in store.members(circle, active_only=False)}
+    names = store.member_names(circle)
     contracts = [
         {"member": names[i.member_id], "text": i.text, "due": i.due, "tentative": i.tentative,
          "status": i.status, "quote": i.quote, "start": i.start, "end": i.end}

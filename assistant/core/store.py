@@ -285,6 +285,10 @@ class Store:
             q += " AND active = 1"
         return [Member(*r) for r in self.db.execute(q + " ORDER BY position", (circle.id,))]
 
+    def member_names(self, circle: Circle) -> dict[int, str]:
+        """Every member's name by id, former members included (old items keep their owner)."""
+        return {m.id: m.name for m in self.members(circle, active_only=False)}
+
     def member(self, circle: Circle, name: str) -> Member:
         row = self.db.execute(
             "SELECT id, circle_id, name, position FROM members WHERE circle_id = ? AND name = ?",
