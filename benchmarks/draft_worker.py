@@ -59,6 +59,9 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--threads", type=int, default=0)
     ap.add_argument("--llm", default="smollm2-135m")
     ap.add_argument("--no-llm", action="store_true", help="rules only (the use_llm=false path)")
+    ap.add_argument("--whisper-first", action="store_true",
+                    help="load faster-whisper and transcribe a clip in this process first, as "
+                         "`pmc meeting import` does before drafting")
     ap.add_argument("--out", required=True)
     a = ap.parse_args(argv)
 
@@ -67,6 +70,13 @@ def main(argv: list[str] | None = None) -> None:
     from assistant.core.llm import LocalLLM
 
     people = members(a.members)
+    if a.whisper_first:
+        from assistant.core.transcribe import make_transcriber
+        from benchmarks.media import JFK, load
+
+        whisper = make_transcriber(models.resolve("whisper-tiny.en", "speech"),
+                                   threads=a.threads)
+        whisper.transcribe(load(JFK))
     t0 = time.perf_counter()
     llm = None if a.no_llm else LocalLLM(models.resolve(a.llm, "llm"), threads=a.threads)
     load_s = time.perf_counter() - t0

@@ -4,69 +4,102 @@ Not part of the default run (`--only tuning`). Each experiment changes one thing
 against the app's configuration on the same audio, in separate worker processes:
 threads (1 vs all cores) for Whisper, the LLM and live transcription; faster-whisper's
 VAD on vs off; the streaming window of `transcribe_path`; beam size 1 vs 5; int8 vs
-float32 compute; and the openai-whisper backend with one thread vs two. WER is given
-beside every speed figure that could change the text.
+float32 compute; the openai-whisper backend with one thread vs two; and OpenMP's wait
+policy for the LLM. Settings are interleaved (A, B, A, B, ...) round by round, so a
+change in the machine's load hits every setting alike; each figure is the median over
+the rounds. WER is given beside every speed figure that could change the text.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from assistant.core.textnorm import wer
-from benchmarks import drafting, live
-from benchmarks.common import median, run_worker
+from benchmarks.common import loadavg, median, run_worker
 from benchmarks.media import ami_clips, rendered, ten_minute_meeting
 
 
-def _whisper(label: str, setting: str, clip: Any, ref: str | None, repeats: int,
-             args: list[str], log: Any) -> dict[str, Any]:
-    log(f"  tuning: {label} = {setting}")
-    w = run_worker("transcribe_worker", ["--audio", str(clip), "--repeats", str(repeats),
-                                         *args])
-    c = w.data["clips"][0]
-    rtf = median(c["times"]) / c["seconds"]
-    note = f"{c['seconds']:.0f} s clip, peak RSS {w.maxrss / 2**20:.0f} MB"
-    if ref is not None:
-        note += f", WER {wer(ref, c['text']) * 100:.1f}%"
-    return {"experiment": label, "setting": setting, "metric": "RTF", "value": f"{rtf:.3f}",
-            "note": note, "rtf": rtf}
+def _whisper(label: str, settings: Sequence[tuple[str, list[str]]], clip: Any, ref: str | None,
+             rounds: int, log: Any) -> list[dict[str, Any]]:
+    times: dict[str, list[float]] = {name: [] for name, _ in settings}
+    rss: dict[str, list[int]] = {name: [] for name, _ in settings}
+    text: dict[str, str] = {}
+    seconds = 0.0
+    for r in range(rounds):
+        for name, args in settings:
+            log(f"  tuning: {label} = {name} (round {r + 1}/{rounds})")
+            w = run_worker("transcribe_worker", ["--audio", str(clip), "--repeats", "1", *args])
+            c = w.data["clips"][0]
+            times[name].append(c["times"][0])
+            rss[name].append(w.maxrss)
+            text[name], seconds = c["text"], c["seconds"]
+    out = []
+    for name, _ in settings:
+        rtf = median(times[name]) / seconds
+        note = f"{seconds:.0f} s clip, peak RSS {median(rss[name]) / 2**20:.0f} MB"
+        if ref is not None:
+            note += f", WER {wer(ref, text[name]) * 100:.1f}%"
+        out.append({"experiment": label, "setting": name, "metric": "RTF",
+                    "value": f"{rtf:.3f}", "note": note, "rtf": rtf})
+    return out
+
+
+def _drafting(settings: Sequence[tuple[str, list[str], dict[str, str]]], rounds: int,
+              log: Any) -> list[dict[str, Any]]:
+    totals: dict[str, list[float]] = {name: [] for name, _, _ in settings}
+    loads: list[float] = []
+    for r in range(rounds):
+        for name, args, env in settings:
+            log(f"  tuning: drafting, {name} (round {r + 1}/{rounds})")
+            w = run_worker("draft_worker", ["--repeats", "1", *args], env=env)
+            totals[name].append(w.data["runs"][0]["total"])
+            loads.append(loadavg()[0] if loadavg() else 0.0)
+    return [{"experiment": "8-member drafting (LLM)", "setting": name, "metric": "meeting s",
+             "value": f"{median(totals[name]):.2f}",
+             "note": "runs " + ", ".join(f"{x:.1f}" for x in totals[name])
+                     + f"; 1-min load average {min(loads):.1f}–{max(loads):.1f}"}
+            for name, _, _ in settings]
 
 
 def run(repeats: int, log: Any = print) -> dict[str, Any]:
     meeting = next(m for m in rendered() if m.name == "eval_b")
     clip, ref = meeting.wav, meeting.reference()
-    ami = ami_clips()[0]
-    ex: list[dict[str, Any]] = []
-    for threads in (1, 2):
-        ex.append(_whisper("faster-whisper threads", str(threads), clip, ref, repeats,
-                           ["--threads", str(threads)], log))
-    for vad in ("on", "off"):
-        ex.append(_whisper("faster-whisper VAD (app: on above 60 s)", vad, clip, ref, repeats,
-                           ["--mode", "array", "--vad", vad], log))
     ten = ten_minute_meeting()
-    for window in (60, 120, 300):
-        ex.append(_whisper("transcribe_path window (app: 300 s), 10-min meeting",
-                           f"{window} s", ten.wav, ten.reference, 1,
-                           ["--window", str(window)], log))
-    for beam in (1, 5):
-        ex.append(_whisper("beam size", str(beam), clip, ref, repeats, ["--beam", str(beam)],
-                           log))
-    for ct in ("int8", "float32"):
-        ex.append(_whisper("faster-whisper compute type", ct, clip, ref, repeats,
-                           ["--compute-type", ct], log))
-    for threads in (1, 2):
-        ex.append(_whisper("openai-whisper threads", str(threads), ami, None, repeats,
-                           ["--backend", "openai-whisper", "--threads", str(threads)], log))
-    for threads in (1, 2):
-        d = drafting.run(repeats, threads=threads, log=log)
-        ex.append({"experiment": "LLM threads (8-member drafting)", "setting": str(threads),
-                   "metric": "meeting s", "value": f"{d['meeting_s']['median']:.2f}",
-                   "note": f"load {d['load_s']:.2f} s"})
-    for threads in (1, 2):
+    ex: list[dict[str, Any]] = []
+    ex += _drafting([("threads=2 (app default: all cores)", ["--threads", "2"], {}),
+                     ("threads=1", ["--threads", "1"], {}),
+                     ("threads=2, OMP_WAIT_POLICY=PASSIVE", ["--threads", "2"],
+                      {"OMP_WAIT_POLICY": "PASSIVE"}),
+                     ("threads=2 after Whisper in the same process (as import)",
+                      ["--threads", "2", "--whisper-first"], {}),
+                     ("threads=1 after Whisper in the same process",
+                      ["--threads", "1", "--whisper-first"], {})], repeats, log)
+    ex += _whisper("faster-whisper threads", [("2 (app default)", ["--threads", "2"]),
+                                              ("1", ["--threads", "1"])], clip, ref, repeats, log)
+    ex += _whisper("faster-whisper VAD (app: on above 60 s)",
+                   [("on", ["--mode", "array", "--vad", "on"]),
+                    ("off", ["--mode", "array", "--vad", "off"])], clip, ref, repeats, log)
+    ex += _whisper("transcribe_path window, 10-min meeting",
+                   [(f"{w} s" + (" (app)" if w == 300 else ""), ["--window", str(w)])
+                    for w in (300, 120, 60)], ten.wav, ten.reference, repeats, log)
+    ex += _whisper("beam size", [("1 (app)", ["--beam", "1"]), ("5", ["--beam", "5"])], clip,
+                   ref, repeats, log)
+    ex += _whisper("faster-whisper compute type", [("int8 (app)", []),
+                                                   ("float32", ["--compute-type", "float32"])],
+                   clip, ref, repeats, log)
+    ex += _whisper("openai-whisper threads", [
+        ("2 (app default)", ["--backend", "openai-whisper", "--threads", "2"]),
+        ("1", ["--backend", "openai-whisper", "--threads", "1"])], ami_clips()[0], None,
+        repeats, log)
+    from benchmarks import live
+
+    for threads in (2, 1):
         lv = live.run(2.0, threads=threads, log=log)
         j = lv["tick_jitter_ms"]
-        ex.append({"experiment": "live threads (2-min feed)", "setting": str(threads),
+        ex.append({"experiment": "live, 2-min feed", "setting": f"threads={threads}",
                    "metric": "lag p50/p95 s",
                    "value": f"{lv['lag_p50_s']:.2f} / {lv['lag_p95_s']:.2f}",
-                   "note": f"tick lateness p50/p99 {j['p50']}/{j['p99']} ms"})
-    return {"clip": meeting.name, "repeats": repeats, "experiments": ex}
+                   "note": f"tick lateness p50/p99 {j['p50']}/{j['p99']} ms, backlog peak "
+                           f"{lv['backlog_peak_s']:.1f} s"})
+    return {"clip": meeting.name, "rounds": repeats, "experiments": ex}
