@@ -55,7 +55,9 @@ def run(repeats: int, long_repeats: int, log: Any = print) -> dict[str, Any]:
             rtfs = [t / clip["seconds"] for t in clip["times"]]
             row["seconds"] = clip["seconds"]
             row[backend] = {"rtf": spread(rtfs), "times": clip["times"], "load_s": w.data["load_s"],
-                            "peak_rss": w.maxrss, "rss_after_model": w.data["rss_after_model"]}
+                            "peak_rss": w.maxrss, "rss_after_model": w.data["rss_after_model"],
+                            # A word count, not the text: shows a decoder looping on noise.
+                            "words": len(clip["text"].split())}
         row["speed_ratio"] = (row["openai-whisper"]["rtf"]["median"]
                               / row["faster-whisper"]["rtf"]["median"])
         rows.append(row)

@@ -37,17 +37,19 @@ def _batch(r: dict[str, Any]) -> str:
         fw, ow = c["faster-whisper"], c["openai-whisper"]
         rows.append([c["clip"], f"{c['seconds']:.0f} s", str(fw["rtf"]["n"]),
                      _f(fw["rtf"]["median"]), _f(ow["rtf"]["median"]),
-                     f"{c['speed_ratio']:.1f}×", _mb(fw["peak_rss"]), _mb(ow["peak_rss"])])
+                     f"{c['speed_ratio']:.1f}×", _mb(fw["peak_rss"]), _mb(ow["peak_rss"]),
+                     f"{fw.get('words', '–')} / {ow.get('words', '–')}"])
     o = r["overall_rtf"]
     rows.append(["**all clips**", "", "", _f(o["faster-whisper"]), _f(o["openai-whisper"]),
-                 f"**{r['overall_speed_ratio']:.1f}×**", "", ""])
+                 f"**{r['overall_speed_ratio']:.1f}×**", "", "", ""])
     first = r["clips"][0]
     loads = (f"Model load: faster-whisper {first['faster-whisper']['load_s']:.1f} s, "
              f"openai-whisper {first['openai-whisper']['load_s']:.1f} s (torch import "
              "included). RTF = time of `transcribe_path` on the file (decoding included, 300 s "
              "windows) / audio length, median of runs; model load excluded.")
-    return _table(["clip", "length", "runs", "RTF faster-whisper", "RTF openai-whisper",
-                   "speed ratio", "peak RSS fw", "peak RSS ow"], rows) + "\n\n" + loads
+    head = ["clip", "length", "runs", "RTF faster-whisper", "RTF openai-whisper", "speed ratio",
+            "peak RSS fw", "peak RSS ow", "words fw / ow"]
+    return _table(head, rows) + "\n\n" + loads
 
 
 def _accuracy(r: dict[str, Any]) -> str:
