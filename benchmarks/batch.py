@@ -1,12 +1,16 @@
 """Benchmark 1: batch transcription, faster-whisper int8 vs openai-whisper fp32, same weights.
 
 Both backends run Whisper tiny.en: faster-whisper reads the pulled CTranslate2
-directory, openai-whisper the checkpoint `pmc models convert` rebuilt from it. Each
-(backend, clip) pair is its own worker process, so each peak RSS is that workload's.
-Each run is the app's file path (`transcribe_path`, as `pmc transcribe`: decode and
-transcribe in 300 s windows). Real-time factor = run seconds / audio seconds (median of
-the runs; model load and a 2 s warm-up excluded); speed ratio = openai-whisper RTF /
-faster-whisper RTF.
+directory, openai-whisper the checkpoint `pmc models convert` rebuilt from it. Each run
+is the app's file path (`transcribe_path`, as `pmc transcribe`: decode and transcribe
+in 300 s windows) in its own worker process, so each peak RSS is that workload's.
+Runs are interleaved (faster-whisper, openai-whisper, faster-whisper, ...), so a
+change in the machine's load hits both backends alike.
+
+Real-time factor = run seconds / audio seconds (median over runs; model load and a
+2 s warm-up excluded); speed ratio = openai-whisper RTF / faster-whisper RTF. CPU
+seconds per audio second (all threads) are recorded too: they move less than wall
+time when other work shares the cores.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from benchmarks.common import ROOT, median, run_worker, spread
+from benchmarks.common import ROOT, loadavg, median, run_worker, spread
 from benchmarks.media import JFK, ami_clips, ten_minute_meeting
 
 BACKENDS = ("faster-whisper", "openai-whisper")
@@ -46,24 +50,42 @@ def run(repeats: int, long_repeats: int, log: Any = print) -> dict[str, Any]:
     rows = []
     for label, path in clips():
         n = long_repeats if label.startswith("meeting") else repeats
-        row: dict[str, Any] = {"clip": label}
+        runs: dict[str, list[dict[str, Any]]] = {b: [] for b in BACKENDS}
+        seconds = 0.0
+        for r in range(n):
+            for backend in BACKENDS:
+                log(f"  batch: {backend} on {label}, run {r + 1}/{n}")
+                w = run_worker("transcribe_worker", ["--backend", backend, "--audio", str(path),
+                                                     "--repeats", "1"])
+                clip = w.data["clips"][0]
+                seconds = clip["seconds"]
+                runs[backend].append({"time": clip["times"][0], "cpu": clip["cpu_times"][0],
+                                      "rss": w.maxrss, "load_s": w.data["load_s"],
+                                      # A word count, not the text: shows a decoder looping.
+                                      "words": len(clip["text"].split()),
+                                      "loadavg": loadavg()[:1]})
+        row: dict[str, Any] = {"clip": label, "seconds": seconds}
         for backend in BACKENDS:
-            log(f"  batch: {backend} on {label} x{n}")
-            w = run_worker("transcribe_worker", ["--backend", backend, "--audio", str(path),
-                                                 "--repeats", str(n)])
-            clip = w.data["clips"][0]
-            rtfs = [t / clip["seconds"] for t in clip["times"]]
-            row["seconds"] = clip["seconds"]
-            row[backend] = {"rtf": spread(rtfs), "times": clip["times"], "load_s": w.data["load_s"],
-                            "peak_rss": w.maxrss, "rss_after_model": w.data["rss_after_model"],
-                            # A word count, not the text: shows a decoder looping on noise.
-                            "words": len(clip["text"].split())}
+            rs = runs[backend]
+            row[backend] = {"rtf": spread([x["time"] / seconds for x in rs]),
+                            "cpu_per_audio_s": median(x["cpu"] for x in rs) / seconds,
+                            "times": [x["time"] for x in rs],
+                            "load_s": median(x["load_s"] for x in rs),
+                            "peak_rss": median(x["rss"] for x in rs),
+                            "words": rs[-1]["words"],
+                            "loadavg_1min": [x["loadavg"][0] for x in rs if x["loadavg"]]}
         row["speed_ratio"] = (row["openai-whisper"]["rtf"]["median"]
                               / row["faster-whisper"]["rtf"]["median"])
+        row["cpu_ratio"] = (row["openai-whisper"]["cpu_per_audio_s"]
+                            / row["faster-whisper"]["cpu_per_audio_s"])
         rows.append(row)
     # Over all clips: total transcription time / total audio, per backend.
     total_audio = sum(r["seconds"] for r in rows)
     overall = {b: sum(median(r[b]["times"]) for r in rows) / total_audio for b in BACKENDS}
+    short = [r for r in rows if not r["clip"].startswith("meeting")]
+    short_audio = sum(r["seconds"] for r in short)
+    short_rtf = {b: sum(median(r[b]["times"]) for r in short) / short_audio for b in BACKENDS}
     return {"model": "whisper-tiny.en", "threads": "all cores (default)", "repeats": repeats,
             "long_repeats": long_repeats, "clips": rows, "overall_rtf": overall,
-            "overall_speed_ratio": overall["openai-whisper"] / overall["faster-whisper"]}
+            "overall_speed_ratio": overall["openai-whisper"] / overall["faster-whisper"],
+            "short_clips_speed_ratio": short_rtf["openai-whisper"] / short_rtf["faster-whisper"]}

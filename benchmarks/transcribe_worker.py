@@ -92,12 +92,14 @@ def main(argv: list[str] | None = None) -> None:
         warm_s = time.perf_counter() - t0
     results = []
     for path in a.audio:
-        times, text, seconds = [], "", 0.0
+        times, cpu, text, seconds = [], [], "", 0.0
         for _ in range(a.repeats):
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             text, seconds = once(arrays.get(path, path))
             times.append(time.perf_counter() - t0)
-        results.append({"audio": path, "seconds": seconds, "times": times, "text": text})
+            cpu.append(time.process_time() - c0)  # every thread of this process
+        results.append({"audio": path, "seconds": seconds, "times": times, "cpu_times": cpu,
+                        "text": text})
     write_out(a.out, {"backend": a.backend, "model": a.model, "mode": a.mode, "load_s": load_s,
                       "warmup_s": warm_s, "rss_before_model": before,
                       "rss_after_model": after_load, "clips": results})
