@@ -53,6 +53,9 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--growth-contracts", choices=["once", "every"], default="once",
                     help="contracts turns in the last copy of each script only (default) or "
                          "in every copy (stress)")
+    ap.add_argument("--tuning-select", default="",
+                    help="tuning: only experiments whose name contains this; the others keep "
+                         "their earlier results")
     ap.add_argument("--growth-repeats", type=int,
                     help="imports per length (default 1; 2 with --full)")
     return ap.parse_args(argv)
@@ -75,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
                                                           else DEFAULT_GROWTH),
                                      a.growth_repeats or (2 if a.full else 1),
                                      a.growth_contracts),
-        "tuning": lambda: tuning.run(r),
+        "tuning": lambda: tuning.run(r, a.tuning_select),
     }
     results = _load()
     results["machine"] = machine()
@@ -86,6 +89,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{name}:", flush=True)
         before, t0 = loadavg(), time.perf_counter()
         result = plans[name]()
+        old = results["benchmarks"].get(name)
+        if name == "tuning" and a.tuning_select and old:
+            # A partial tuning run replaces only the experiments it ran.
+            ran = {e["experiment"] for e in result["experiments"]}
+            result["experiments"] = [e for e in old["result"]["experiments"]
+                                     if e["experiment"] not in ran] + result["experiments"]
         results["benchmarks"][name] = {
             "result": result, "mode": "full" if a.full else "default",
             "measured_at": time.strftime("%Y-%m-%d %H:%M:%S"), "git": git_head(),

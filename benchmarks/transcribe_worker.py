@@ -38,12 +38,26 @@ def _transcriber(backend: str, model: str, threads: int, beam: int,
                             **extra)
 
 
-def _raw_faster_whisper(t: Any, audio: np.ndarray, vad: bool) -> str:
-    """The project's faster-whisper call with VAD forced on or off."""
-    segments, _info = t.model.transcribe(
-        audio, language=t.language, beam_size=t.beam_size, word_timestamps=True,
-        condition_on_previous_text=False, vad_filter=vad,
-        vad_parameters={"min_silence_duration_ms": 500})
+def _raw_faster_whisper(t: Any, audio: np.ndarray, vad: bool, temperature0: bool = False,
+                        batch: int = 0) -> str:
+    """The project's faster-whisper call with VAD forced on or off, or another variant.
+
+    `temperature0`: greedy at temperature 0 only, no fallback re-decoding (what the
+    openai-whisper backend does). `batch`: faster-whisper's BatchedInferencePipeline,
+    which cuts the audio at VAD pauses into <= 30 s chunks and decodes `batch` at once.
+    """
+    kw: dict[str, Any] = {"temperature": 0.0} if temperature0 else {}
+    if batch:
+        from faster_whisper import BatchedInferencePipeline
+
+        segments, _info = BatchedInferencePipeline(t.model).transcribe(
+            audio, language=t.language, beam_size=t.beam_size, word_timestamps=True,
+            condition_on_previous_text=False, batch_size=batch, **kw)
+    else:
+        segments, _info = t.model.transcribe(
+            audio, language=t.language, beam_size=t.beam_size, word_timestamps=True,
+            condition_on_previous_text=False, vad_filter=vad,
+            vad_parameters={"min_silence_duration_ms": 500}, **kw)
     return " ".join(s.text.strip() for s in segments)
 
 
@@ -57,6 +71,10 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--beam", type=int, default=1)
     ap.add_argument("--vad", choices=["auto", "on", "off"], default="auto")
     ap.add_argument("--compute-type", help="faster-whisper only: int8 (default), float32, ...")
+    ap.add_argument("--temperature0", action="store_true",
+                    help="array mode, faster-whisper: temperature 0 only, no fallback")
+    ap.add_argument("--batched", type=int, default=0,
+                    help="array mode, faster-whisper: BatchedInferencePipeline batch size")
     ap.add_argument("--mode", choices=["path", "array"], default="path")
     ap.add_argument("--window", type=float, default=300.0, help="--mode path: window seconds")
     ap.add_argument("--no-warmup", action="store_true")
@@ -65,8 +83,9 @@ def main(argv: list[str] | None = None) -> None:
 
     from assistant.core.transcribe import transcribe_path
 
-    if a.mode == "path" and a.vad != "auto":
-        ap.error("--vad needs --mode array")
+    raw = a.vad != "auto" or a.temperature0 or a.batched
+    if a.mode == "path" and raw:
+        ap.error("--vad, --temperature0 and --batched need --mode array")
     warm = load(JFK)[:2 * 16000]
     # Path mode decodes inside each run; decoding here first would inflate the peak RSS.
     arrays = {p: load(Path(p)) for p in a.audio} if a.mode == "array" else {}
@@ -81,8 +100,10 @@ def main(argv: list[str] | None = None) -> None:
         if isinstance(clip, str):
             r = transcribe_path(t, Path(clip), window_seconds=a.window)
             return " ".join(s.text for s in r.segments), r.duration
-        if a.vad != "auto":
-            return _raw_faster_whisper(t, clip, a.vad == "on"), len(clip) / 16000
+        if raw:
+            vad = a.vad == "on" or (a.vad == "auto" and len(clip) > 60 * 16000)
+            return (_raw_faster_whisper(t, clip, vad, a.temperature0, a.batched),
+                    len(clip) / 16000)
         return " ".join(s.text for s in t.transcribe(clip)), len(clip) / 16000
 
     warm_s = None

@@ -12,7 +12,7 @@ the rounds. WER is given beside every speed figure that could change the text.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from assistant.core.textnorm import wer
@@ -62,44 +62,75 @@ def _drafting(settings: Sequence[tuple[str, list[str], dict[str, str]]], rounds:
             for name, _, _ in settings]
 
 
-def run(repeats: int, log: Any = print) -> dict[str, Any]:
+def run(repeats: int, select: str = "", log: Any = print) -> dict[str, Any]:
+    """All experiments, or those whose label contains `select` (e.g. "batched")."""
     meeting = next(m for m in rendered() if m.name == "eval_b")
     clip, ref = meeting.wav, meeting.reference()
     ten = ten_minute_meeting()
     ex: list[dict[str, Any]] = []
-    ex += _drafting([("threads=2 (app default: all cores)", ["--threads", "2"], {}),
-                     ("threads=1", ["--threads", "1"], {}),
-                     ("threads=2, OMP_WAIT_POLICY=PASSIVE", ["--threads", "2"],
-                      {"OMP_WAIT_POLICY": "PASSIVE"}),
-                     ("threads=2 after Whisper in the same process (as import)",
-                      ["--threads", "2", "--whisper-first"], {}),
-                     ("threads=1 after Whisper in the same process",
-                      ["--threads", "1", "--whisper-first"], {})], repeats, log)
-    ex += _whisper("faster-whisper threads", [("2 (app default)", ["--threads", "2"]),
-                                              ("1", ["--threads", "1"])], clip, ref, repeats, log)
-    ex += _whisper("faster-whisper VAD (app: on above 60 s)",
-                   [("on", ["--mode", "array", "--vad", "on"]),
-                    ("off", ["--mode", "array", "--vad", "off"])], clip, ref, repeats, log)
-    ex += _whisper("transcribe_path window, 10-min meeting",
-                   [(f"{w} s" + (" (app)" if w == 300 else ""), ["--window", str(w)])
-                    for w in (300, 120, 60)], ten.wav, ten.reference, repeats, log)
-    ex += _whisper("beam size", [("1 (app)", ["--beam", "1"]), ("5", ["--beam", "5"])], clip,
-                   ref, repeats, log)
-    ex += _whisper("faster-whisper compute type", [("int8 (app)", []),
-                                                   ("float32", ["--compute-type", "float32"])],
-                   clip, ref, repeats, log)
-    ex += _whisper("openai-whisper threads", [
-        ("2 (app default)", ["--backend", "openai-whisper", "--threads", "2"]),
-        ("1", ["--backend", "openai-whisper", "--threads", "1"])], ami_clips()[0], None,
-        repeats, log)
+    for label, fn in _experiments(repeats, clip, ref, ten, log):
+        if select.lower() in label.lower():
+            ex += fn()
+    return {"clip": meeting.name, "rounds": repeats, "experiments": ex}
+
+
+def _experiments(repeats: int, clip: Any, ref: str, ten: Any,
+                 log: Any) -> list[tuple[str, Callable[[], list[dict[str, Any]]]]]:
+    return [
+        ("drafting threads", lambda: _drafting([
+            ("threads=2 (app default: all cores)", ["--threads", "2"], {}),
+            ("threads=1", ["--threads", "1"], {}),
+            ("threads=2, OMP_WAIT_POLICY=PASSIVE", ["--threads", "2"],
+             {"OMP_WAIT_POLICY": "PASSIVE"}),
+            ("threads=2 after Whisper in the same process (as import)",
+             ["--threads", "2", "--whisper-first"], {}),
+            ("threads=1 after Whisper in the same process",
+             ["--threads", "1", "--whisper-first"], {})], repeats, log)),
+        ("faster-whisper threads", lambda: _whisper(
+            "faster-whisper threads", [("2 (app default)", ["--threads", "2"]),
+                                       ("1", ["--threads", "1"])], clip, ref, repeats, log)),
+        ("faster-whisper VAD", lambda: _whisper(
+            "faster-whisper VAD (app: on above 60 s)",
+            [("on", ["--mode", "array", "--vad", "on"]),
+             ("off", ["--mode", "array", "--vad", "off"])], clip, ref, repeats, log)),
+        ("transcribe_path window", lambda: _whisper(
+            "transcribe_path window, 10-min meeting",
+            [(f"{w} s" + (" (app)" if w == 300 else ""), ["--window", str(w)])
+             for w in (300, 120, 60)], ten.wav, ten.reference, repeats, log)),
+        ("faster-whisper batched / temperature, 10-min meeting", lambda: _whisper(
+            "faster-whisper batched / temperature, 10-min meeting (whole array)",
+            [("app call (VAD, temperature fallback)", ["--mode", "array", "--vad", "on"]),
+             ("temperature 0 only", ["--mode", "array", "--vad", "on", "--temperature0"]),
+             ("BatchedInferencePipeline, batch 4", ["--mode", "array", "--batched", "4"]),
+             ("BatchedInferencePipeline, batch 8", ["--mode", "array", "--batched", "8"])],
+            ten.wav, ten.reference, repeats, log)),
+        ("temperature, AMI tst00", lambda: _whisper(
+            "faster-whisper temperature, AMI tst00",
+            [("fallback (app)", ["--mode", "array", "--vad", "off"]),
+             ("temperature 0 only (as openai-whisper backend)",
+              ["--mode", "array", "--vad", "off", "--temperature0"])],
+            next(p for p in ami_clips() if p.stem == "tst00"), None, repeats, log)),
+        ("beam size", lambda: _whisper(
+            "beam size", [("1 (app)", ["--beam", "1"]), ("5", ["--beam", "5"])], clip, ref,
+            repeats, log)),
+        ("compute type", lambda: _whisper(
+            "faster-whisper compute type", [("int8 (app)", []),
+                                            ("float32", ["--compute-type", "float32"])],
+            clip, ref, repeats, log)),
+        ("openai-whisper threads", lambda: _whisper("openai-whisper threads", [
+            ("2 (app default)", ["--backend", "openai-whisper", "--threads", "2"]),
+            ("1", ["--backend", "openai-whisper", "--threads", "1"])], ami_clips()[0], None,
+            repeats, log)),
+        ("live threads", lambda: [_live(threads, log) for threads in (2, 1)]),
+    ]
+
+
+def _live(threads: int, log: Any) -> dict[str, Any]:
     from benchmarks import live
 
-    for threads in (2, 1):
-        lv = live.run(2.0, threads=threads, log=log)
-        j = lv["tick_jitter_ms"]
-        ex.append({"experiment": "live, 2-min feed", "setting": f"threads={threads}",
-                   "metric": "lag p50/p95 s",
-                   "value": f"{lv['lag_p50_s']:.2f} / {lv['lag_p95_s']:.2f}",
-                   "note": f"tick lateness p50/p99 {j['p50']}/{j['p99']} ms, backlog peak "
-                           f"{lv['backlog_peak_s']:.1f} s"})
-    return {"clip": meeting.name, "rounds": repeats, "experiments": ex}
+    lv = live.run(2.0, threads=threads, log=log)
+    j = lv["tick_jitter_ms"]
+    return {"experiment": "live, 2-min feed", "setting": f"threads={threads}",
+            "metric": "lag p50/p95 s", "value": f"{lv['lag_p50_s']:.2f} / {lv['lag_p95_s']:.2f}",
+            "note": f"tick lateness p50/p99 {j['p50']}/{j['p99']} ms, backlog peak "
+                    f"{lv['backlog_peak_s']:.1f} s"}
