@@ -58,7 +58,9 @@ class Drafter:
         """(text, origin): the model's action when it passes the check, else the rule's."""
         if self.llm is None:
             return cand.action, "rule"
-        data = self.llm.complete_json(self.prompt, clause=cand.clause.replace('"', "'"))
+        # The model sees the clause with a misheard "I March 20" already read as "by".
+        said = dates.fix_misheard_by(cand.clause).replace('"', "'")
+        data = self.llm.complete_json(self.prompt, clause=said)
         action = data.get("action") if isinstance(data, dict) else None
         if isinstance(action, str):
             # Small models like snake_case; words joined by underscores are still words.
