@@ -62,19 +62,13 @@ def run(lengths: list[int], repeats: int, contracts: str = "once",
                      "time_s": spread(totals), "rtf": spread([t / meeting.seconds
                                                              for t in totals]),
                      "peak_rss": spread(rss), "stages_s": stages[best],
-                     "peak_rss_by_stage": by_stage[best]})
+                     "peak_rss_by_stage": by_stage[best], "stages_runs": stages,
+                     "time_runs": totals})
     out: dict[str, Any] = {"lengths_min": lengths, "repeats": repeats, "model": "whisper-tiny.en",
                            "llm": "smollm2-135m (use_llm default)", "contracts": contracts,
                            "members": len(growth_meeting(lengths[0], contracts)[0].members),
                            "rows": rows}
-    if len(rows) >= 2:
-        xs = [r["seconds"] for r in rows]
-        a, b, r2 = linear_fit(xs, [r["time_s"]["median"] for r in rows])
-        out["time_fit"] = {"intercept_s": a, "s_per_audio_s": b, "r2": r2}
-        first, last = rows[0]["peak_rss"]["median"], rows[-1]["peak_rss"]["median"]
-        out["rss_growth"] = {"from_min": rows[0]["minutes"], "to_min": rows[-1]["minutes"],
-                             "ratio": last / first}
-    return out
+    return summarize(out)
 
 
 def _clean_env() -> dict[str, str]:
@@ -83,3 +77,20 @@ def _clean_env() -> dict[str, str]:
     env = dict(os.environ)
     env.pop("PMC_PASSPHRASE", None)
     return env
+
+
+def summarize(out: dict[str, Any]) -> dict[str, Any]:
+    """Add the fits of time against length and the RSS ratio (re-derivable from the rows)."""
+    rows = out["rows"]
+    if len(rows) >= 2:
+        xs = [r["seconds"] for r in rows]
+        a, b, r2 = linear_fit(xs, [r["time_s"]["median"] for r in rows])
+        out["time_fit"] = {"intercept_s": a, "s_per_audio_s": b, "r2": r2}
+        # The transcribing stage alone: the part that must scale with length (drafting
+        # and the second pass are per contracts turn, the same at every length here).
+        a, b, r2 = linear_fit(xs, [r["stages_s"].get("transcribing", 0.0) for r in rows])
+        out["transcribe_fit"] = {"intercept_s": a, "s_per_audio_s": b, "r2": r2}
+        first, last = rows[0]["peak_rss"]["median"], rows[-1]["peak_rss"]["median"]
+        out["rss_growth"] = {"from_min": rows[0]["minutes"], "to_min": rows[-1]["minutes"],
+                             "ratio": last / first}
+    return out

@@ -124,6 +124,10 @@ def _growth(r: dict[str, Any]) -> str:
         f, g = r["time_fit"], r["rss_growth"]
         fit = (f"Time ≈ {f['intercept_s']:.1f} s + {f['s_per_audio_s']:.4f} × audio seconds "
                f"(r² = {f['r2']:.4f}). ") if len(r["rows"]) >= 3 else ""
+        tf = r.get("transcribe_fit")
+        if tf and len(r["rows"]) >= 3:
+            fit += (f"Transcribing stage ≈ {tf['intercept_s']:.1f} s + {tf['s_per_audio_s']:.4f} "
+                    f"× audio seconds (r² = {tf['r2']:.4f}). ")
         out += f"\n\n{fit}Peak RSS {g['to_min']} min / {g['from_min']} min = {g['ratio']:.2f}."
     out += (f"\n\n{r['repeats']} import(s) per length, median shown; circle of {r['members']} "
             f"members; contracts turns: {r['contracts']} (see benchmarks/growth.py).")
@@ -148,7 +152,11 @@ def section(name: str, entry: dict[str, Any]) -> str:
 
 
 def targets(results: dict[str, Any]) -> str:
+    """The issue's targets; live and growth from their full-size runs when there are any."""
     b = {k: v["result"] for k, v in results.get("benchmarks", {}).items()}
+    for name in ("live", "growth"):
+        if name in results.get("full", {}):
+            b[name] = results["full"][name]["result"]
     rows: list[list[str]] = []
 
     def add(target: str, value: str, ok: bool | None) -> None:
@@ -187,8 +195,9 @@ def targets(results: dict[str, Any]) -> str:
                 ok if (lo, hi) == (15, 120) else None)
         if "time_fit" in b["growth"] and len(g) >= 3:
             f = b["growth"]["time_fit"]
-            add("import time linear in length", f"r² = {f['r2']:.4f}, "
-                f"{f['s_per_audio_s']:.3f} s per audio second", None)
+            tf = b["growth"].get("transcribe_fit", f)
+            add("import time linear in length", f"total r² = {f['r2']:.3f}; transcribing stage "
+                f"r² = {tf['r2']:.3f}, {tf['s_per_audio_s']:.3f} s per audio second", None)
     return "### Targets (issue 6)\n\n" + _table(["target", "measured", "met"], rows) + "\n"
 
 
@@ -210,4 +219,12 @@ def render(results: dict[str, Any]) -> str:
         entry = results.get("benchmarks", {}).get(name)
         if entry:
             parts.append(section(name, entry))
+    older = [(name, e) for name, e in results.get("full", {}).items()
+             if e is not results.get("benchmarks", {}).get(name)
+             and e.get("measured_at") != results.get("benchmarks", {}).get(name, {}).get(
+                 "measured_at")]
+    if older:
+        parts.append("## Latest full-size runs\n\nThe targets above use these for live and "
+                     "growth (a default run measures shorter feeds and meetings).\n")
+        parts += [section(name, e) for name, e in older]
     return "\n".join(parts)
