@@ -97,9 +97,12 @@ def cmd_forget(a: argparse.Namespace) -> int:
     counts = retention.forget(store, circle, member, a.meeting)
     where = f"meeting #{a.meeting}" if a.meeting is not None else f"every meeting of {circle.name}"
     print(f"forgot what {member.name} said in {where}: {counts.segments} transcript segments, "
-          f"{counts.quotes} quotes, {counts.deleted_items} deleted drafts; raw audio of "
-          f"{counts.audio_meetings} meetings deleted ({counts.audio_files} files); "
+          f"{counts.quotes} quotes, {counts.deleted_items} deleted drafts; "
           "their contract items are kept")
+    for done in counts.erased:
+        print(done.audio_line())
+    if not counts.erased:
+        print("no raw audio was kept" + (" for that meeting" if a.meeting is not None else ""))
     return 0
 
 
@@ -147,8 +150,8 @@ def register(sub: argparse._SubParsersAction,
             "apply every circle's retention policy now and print what was deleted")
     x.add_argument("--dry-run", action="store_true", help="only count what would be deleted")
     x = add(sub, "forget", cmd_forget,
-            "delete what a member said (transcript, quotes) in one meeting or in all of them; "
-            "their contract items are kept")
+            "delete what a member said (transcript, quotes, and their turns in the raw audio, "
+            "which are silenced) in one meeting or in all of them; their contract items are kept")
     x.add_argument("--circle", required=True, metavar="NAME")
     x.add_argument("--member", required=True, metavar="NAME")
     x.add_argument("--meeting", type=int, metavar="ID", help="only this meeting")

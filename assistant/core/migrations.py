@@ -182,3 +182,25 @@ def m002_retention(db: sqlite3.Connection) -> None:
         ALTER TABLE meetings ADD COLUMN audio_purged_at TEXT
         """
     )
+
+
+@migration
+def m003_erasures(db: sqlite3.Connection) -> None:
+    # Spans of a meeting's audio silenced because a member asked (assistant/core/erase.py):
+    # `pmc forget`, or "Delete" after withdrawing consent. Times only, never text; they keep
+    # the end-of-meeting transcription from hearing (or imagining) speech there again.
+    run_script(
+        db,
+        """
+        CREATE TABLE erasures (
+            id INTEGER PRIMARY KEY,
+            meeting_id INTEGER NOT NULL REFERENCES meetings(id) ON DELETE CASCADE,
+            member_id INTEGER REFERENCES members(id) ON DELETE SET NULL,
+            start REAL NOT NULL,            -- meeting seconds, padding included
+            end REAL NOT NULL,
+            reason TEXT NOT NULL,           -- 'forget' or 'withdrawal'
+            at TEXT NOT NULL DEFAULT (datetime('now'))
+        );
+        CREATE INDEX idx_erasures_meeting ON erasures(meeting_id, start)
+        """
+    )

@@ -9,6 +9,9 @@ Defaults (a circle without a `retention` row):
   items the circle deleted;
 - contract items, their statuses and report-back statuses are kept.
 
+`forget` deletes what one member said; in the raw audio only their turns are silenced
+(assistant.core.erase).
+
 Deleted rows are overwritten inside the database (`PRAGMA secure_delete`) and the WAL
 is checkpointed and truncated. Audio files are unlinked, not overwritten: on SSDs and
 copy-on-write file systems overwriting in place does not reach the old blocks, which is
@@ -21,9 +24,13 @@ import datetime as dt
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from assistant.core import locations
 from assistant.core.store import Circle, Meeting, Member, Store
+
+if TYPE_CHECKING:
+    from assistant.core.erase import Erased
 
 DEFAULT_TRANSCRIPT_DAYS = 14
 
@@ -68,10 +75,10 @@ def meeting_audio_dir(meeting_id: int) -> Path:
     return locations.audio_dir() / str(meeting_id)
 
 
-def _has_audio(store: Store, m: Meeting) -> bool:
-    d = meeting_audio_dir(m.id)
+def has_audio(store: Store, meeting_id: int) -> bool:
+    d = meeting_audio_dir(meeting_id)
     return (d.is_dir() and any(d.iterdir())) or bool(store.db.execute(
-        "SELECT 1 FROM audio_chunks WHERE meeting_id = ? LIMIT 1", (m.id,)).fetchone())
+        "SELECT 1 FROM audio_chunks WHERE meeting_id = ? LIMIT 1", (meeting_id,)).fetchone())
 
 
 def _has_transcript(store: Store, m: Meeting) -> bool:
@@ -97,8 +104,8 @@ def plan(store: Store, today: dt.date) -> Plan:
         p = policy(store, circle)
         meetings = store.meetings(circle)  # ordered by date, id
         for n, m in enumerate(meetings):
-            if p.audio_after_approval and m.status in ("drafted", "closed") and _has_audio(
-                    store, m) and not any(i.status == "draft" for i in store.items(m.id)):
+            if p.audio_after_approval and m.status in ("drafted", "closed") and has_audio(
+                    store, m.id) and not any(i.status == "draft" for i in store.items(m.id)):
                 out.audio[m.id] = "every contract item approved or deleted"
             if not _has_transcript(store, m):
                 continue
@@ -119,6 +126,8 @@ class Counts:
     transcript_meetings: int = 0
     quotes: int = 0
     deleted_items: int = 0
+    # `forget` only: what happened to the audio of each meeting that had some
+    erased: list[Erased] = field(default_factory=list)
 
     def line(self) -> str:
         return (f"audio: {self.audio_files} files from {self.audio_meetings} meetings; "
@@ -127,7 +136,7 @@ class Counts:
                 f"{self.deleted_items}")
 
 
-def _unlink_audio(store: Store, meeting_id: int) -> int:
+def unlink_audio(store: Store, meeting_id: int) -> int:
     d = meeting_audio_dir(meeting_id)
     n = 0
     if d.is_dir():
@@ -140,20 +149,20 @@ def _unlink_audio(store: Store, meeting_id: int) -> int:
     return n
 
 
-def _scrub(store: Store) -> None:
+def scrub(store: Store) -> None:
     """Make deleted text unrecoverable from the database file and its WAL."""
     with store._lock:
         store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
-def _secure(store: Store) -> None:
+def secure_delete(store: Store) -> None:
     # Per connection: freed pages are zeroed from now on, so deleted text is not left behind.
     store.db.execute("PRAGMA secure_delete = ON")
 
 
 def apply(store: Store, p: Plan) -> Counts:
     counts = Counts()
-    _secure(store)
+    secure_delete(store)
     for mid in sorted(p.transcripts):
         with store.tx() as db:
             counts.segments += db.execute(
@@ -171,9 +180,9 @@ def apply(store: Store, p: Plan) -> Counts:
                        "WHERE id = ?", (mid,))
         counts.transcript_meetings += 1
     for mid in sorted(p.audio):
-        counts.audio_files += _unlink_audio(store, mid)
+        counts.audio_files += unlink_audio(store, mid)
         counts.audio_meetings += 1
-    _scrub(store)
+    scrub(store)
     return counts
 
 
@@ -204,34 +213,27 @@ def forget(store: Store, circle: Circle, member: Member,
     """Delete what `member` said: in one meeting, or in every meeting of the circle.
 
     Their transcript segments go, and the quotes on their contract items and report-back
-    rows; their items themselves (their goals) stay. Raw audio cannot be split by voice,
-    so the audio of every affected meeting is deleted whole.
+    rows; their items themselves (their goals) stay. Their turns are silenced in the raw
+    audio and everyone else's audio is kept; a meeting with audio but no turn log for them
+    loses its whole audio, as nothing says where their voice is (assistant.core.erase).
+    `counts.erased` says, meeting by meeting, what happened to the audio.
     """
+    # Imported here: erase builds on this module's helpers.
+    from assistant.core.erase import erase_member
+
     meetings = [store.meeting(meeting_id)] if meeting_id is not None else store.meetings(circle)
     counts = Counts()
-    _secure(store)
     for m in meetings:
         if m.circle_id != circle.id:
             continue
-        with store.tx() as db:
-            n = db.execute("DELETE FROM transcript_segments WHERE meeting_id = ? AND "
-                           "member_id = ?", (m.id, member.id)).rowcount
-            q = db.execute("UPDATE contract_items SET quote = '' WHERE meeting_id = ? AND "
-                           "member_id = ? AND quote != ''", (m.id, member.id)).rowcount
-            q += db.execute(
-                "UPDATE report_back SET quote = '' WHERE meeting_id = ? AND quote != '' AND "
-                "item_id IN (SELECT id FROM contract_items WHERE member_id = ?)",
-                (m.id, member.id)).rowcount
-            d = db.execute("DELETE FROM contract_items WHERE meeting_id = ? AND member_id = ? "
-                           "AND status = 'deleted'", (m.id, member.id)).rowcount
-        spoke = bool(store.db.execute("SELECT 1 FROM turns WHERE meeting_id = ? AND "
-                                      "member_id = ? LIMIT 1", (m.id, member.id)).fetchone())
-        if (n or q or spoke) and _has_audio(store, m):
-            counts.audio_files += _unlink_audio(store, m.id)
+        done = erase_member(store, m.id, member, reason="forget")
+        counts.segments += done.segments
+        counts.quotes += done.quotes
+        counts.deleted_items += done.deleted_items
+        counts.transcript_meetings += 1 if done.segments else 0
+        if done.audio == "deleted":
+            counts.audio_files += done.files_deleted
             counts.audio_meetings += 1
-        counts.segments += n
-        counts.quotes += q
-        counts.deleted_items += d
-        counts.transcript_meetings += 1 if n else 0
-    _scrub(store)
+        if done.audio != "none":
+            counts.erased.append(done)
     return counts

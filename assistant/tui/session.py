@@ -16,13 +16,15 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
-from assistant.core import crypto, locations
+from assistant.core import crypto, erase, locations
 from assistant.core.consent import ConsentLedger
+from assistant.core.erase import Erased, Span
 from assistant.core.live import LiveTranscriber
 from assistant.core.recorder import (
     CHUNK_RE,
@@ -80,6 +82,9 @@ def recover_meeting(store: Store, meeting_id: int) -> list[ChunkInfo]:
         keep = [c.seq for c in chunks]
         db.execute(f"DELETE FROM audio_chunks WHERE meeting_id = ? AND seq NOT IN "
                    f"({','.join('?' * len(keep)) or 'NULL'})", (meeting_id, *keep))
+    # A member's "Delete" may have been recorded while a chunk was still open or just before
+    # the crash: their turns are silenced before anything reads the audio.
+    erase.reapply(store, meeting_id)
     return chunks
 
 
@@ -108,10 +113,15 @@ def delete_meeting_audio(store: Store, meeting_id: int) -> int:
 
 
 def meeting_audio(store: Store, meeting_id: int) -> list[tuple[float, np.ndarray]]:
-    """(meeting start seconds, samples) of every non-empty chunk, for the pipeline."""
+    """(meeting start seconds, samples) of every non-empty chunk, for the pipeline.
+
+    Erased spans are cut out rather than handed over as silence: Whisper may hear words
+    in silence, and nothing may be attributed to a member who asked to be erased.
+    """
     chunks = [c for c in stored_chunks(store, meeting_id) if c.frames > 0 and c.path.exists()]
-    return [(start, a) for start, a in read_chunks(chunks, cipher=crypto.home_cipher())
-            if a.size]
+    pieces = [(start, a) for start, a in read_chunks(chunks, cipher=crypto.home_cipher())
+              if a.size]
+    return erase.cut(pieces, erase.erased_spans(store, meeting_id))
 
 
 # --- the session ----------------------------------------------------------------------------
@@ -132,8 +142,13 @@ class MeetingSession:
         self.transcriber: Transcriber | None = None
         self.want_recording = False
         self.errors: list[str] = []
+        self.erased: list[Span] = []  # padded spans a member asked to delete (live filter)
+        self._withdrawn_at: dict[int, float] = {}
         self._flushed = 0
         self._lock = threading.Lock()
+        self._erase_lock = threading.Lock()  # one chunk rewriter at a time (erase, end)
+        self._erasing = threading.Condition()
+        self._pending_erasures = 0  # asked for on the UI thread, not yet done by a worker
 
     @classmethod
     def create(cls, store: Store, circle: Circle, present: list[Member],
@@ -222,7 +237,64 @@ class MeetingSession:
             self.consent.grant(member_id)
         else:
             self.consent.withdraw(member_id)
+            self._withdrawn_at[member_id] = self.timekeeper.now()
         self.sync_recording()
+
+    # --- deleting what a member said (after withdrawing consent) ----------------------
+    def spans_to_erase(self, member_id: int) -> list[Span]:
+        """The member's turns up to their withdrawal, the open one included (UI thread).
+
+        From now on live transcript segments there are dropped (`is_erased`).
+        """
+        until = self._withdrawn_at.get(member_id, self.timekeeper.now())
+        idx = self.member_ids.index(member_id)
+        spans = [(e.start, min(e.end, until)) for e in self.timekeeper.turn_log()
+                 if e.member == idx and not e.off_record and e.start < until]
+        self.erased = erase.merge([*self.erased, *erase.merge(spans, erase.PAD)])
+        with self._erasing:
+            self._pending_erasures += 1
+        return spans
+
+    def is_erased(self, start: float, end: float) -> bool:
+        return any(start < b and end > a for a, b in self.erased)
+
+    def erase_member(self, member_id: int, spans: list[Span],
+                     seal_timeout: float = 5.0) -> Erased:
+        """Delete the member's earlier speech in this meeting: audio, transcript, quotes.
+
+        Blocking (call from a worker thread). The recorder stopped at the withdrawal; its
+        last chunk is sealed as soon as the next (unrecorded) block arrives, so that is
+        awaited. A chunk still open after `seal_timeout` is silenced by `end`.
+        """
+        member = next(m for m in self.present if m.id == member_id)
+        until = max((b for _a, b in spans), default=0.0)
+        try:
+            with self._erase_lock:
+                open_now = self._open_chunks(until, seal_timeout)
+                return erase.erase_member(self.store, self.meeting.id, member, spans=spans,
+                                          reason="withdrawal", exclude=open_now)
+        finally:
+            with self._erasing:
+                self._pending_erasures = max(0, self._pending_erasures - 1)
+                self._erasing.notify_all()
+
+    def wait_erasures(self, timeout: float | None = None) -> bool:
+        """Block until every erasure asked for is done (before the audio is transcribed)."""
+        with self._erasing:
+            return self._erasing.wait_for(lambda: self._pending_erasures == 0, timeout)
+
+    def _open_chunks(self, until: float, timeout: float) -> set[Path]:
+        """Chunk files the recorder still writes that began before `until`, once the
+        recorder has had `timeout` seconds to seal them."""
+        rec = self.recorder
+        if rec is None:
+            return set()
+        deadline = time.monotonic() + timeout
+        while True:
+            busy = {c.path for c in rec.chunks if not c.closed and c.start < until}
+            if not busy or time.monotonic() >= deadline:
+                return busy
+            time.sleep(0.02)
 
     # --- turns ------------------------------------------------------------------------
     def flush_turns(self) -> None:
@@ -256,6 +328,9 @@ class MeetingSession:
             self.recorder.set_on_record(False)
             for c in self.recorder.close():
                 save_chunk(self.store, self.meeting.id, c)
+            if self.erased:
+                with self._erase_lock:  # every chunk is sealed now: finish any erasure
+                    erase.reapply(self.store, self.meeting.id)
         self.store.set_meeting_status(self.meeting.id, "open", self.timekeeper.now())
 
     def finish_live(self) -> None:

@@ -78,7 +78,10 @@ def test_forget_one_member_in_one_meeting_or_everywhere(store: Store, pmc_home: 
     m1 = _meeting(store, c, "2026-03-05", {a: "amara words one", b: "bea words one"})
     m2 = _meeting(store, c, "2026-03-19", {a: "amara words two", b: "bea words two"})
     counts = retention.forget(store, c, store.member_by_id(a), m1)
-    assert counts.segments == 1 and counts.quotes == 1 and counts.audio_meetings == 1
+    assert counts.segments == 1 and counts.quotes == 1
+    # Amara has a turn log: her turn is silenced in the audio, which is kept.
+    assert counts.audio_meetings == 0 and [e.audio for e in counts.erased] == ["silenced"]
+    assert (locations.audio_dir() / str(m1)).is_dir()
     assert [s.text for s in store.segments(m1)] == ["bea words one"]
     assert [s.text for s in store.segments(m2)] == ["amara words two", "bea words two"]
     counts = retention.forget(store, c, store.member_by_id(a))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from textual.binding import Binding
 from textual.dom import DOMNode
@@ -12,22 +12,30 @@ from assistant.core.agenda import Segment
 
 if TYPE_CHECKING:
     from assistant.tui.app import CircleApp
+    from assistant.tui.session import MeetingSession
 
 
-class BaseScreen(Screen[Any]):
-    HELP: ClassVar[str] = ""
-
-    @property
-    def pmc(self) -> CircleApp:
-        return self.app  # type: ignore[return-value]
-
-
-class BaseModal(ModalScreen[Any]):
-    HELP: ClassVar[str] = ""
+class _AppAccess:
+    """Typed access to the app and the meeting in progress, for screens and modals alike."""
 
     @property
     def pmc(self) -> CircleApp:
-        return self.app  # type: ignore[return-value]
+        return cast("CircleApp", cast(DOMNode, self).app)
+
+    @property
+    def session(self) -> MeetingSession:
+        """The live meeting; only screens shown during one ask for it."""
+        session = self.pmc.session
+        assert session is not None
+        return session
+
+
+class BaseScreen(_AppAccess, Screen[Any]):
+    HELP: ClassVar[str] = ""
+
+
+class BaseModal(_AppAccess, ModalScreen[Any]):
+    HELP: ClassVar[str] = ""
 
 
 def agenda_summary(agenda: tuple[Segment, ...], members: int) -> str:

@@ -48,11 +48,6 @@ class ConsentScreen(BaseScreen):
         Binding("escape", "cancel", "Cancel meeting"),
     ]
 
-    @property
-    def session(self) -> MeetingSession:
-        assert self.pmc.session is not None
-        return self.pmc.session
-
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="consent-body"):

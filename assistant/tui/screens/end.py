@@ -13,6 +13,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Footer, Header, ProgressBar, Static
 
+from assistant.core.erase import drop_erased_segments
 from assistant.core.errors import PMCError
 from assistant.core.pipeline import process_meeting
 from assistant.core.timekeeper import fmt_seconds
@@ -41,7 +42,7 @@ class EndScreen(BaseScreen):
     def __init__(self, meeting_id: int, session: MeetingSession | None) -> None:
         super().__init__()
         self.meeting_id = meeting_id
-        self.session = session
+        self.live_session = session
         self.done = False
         self.error: str | None = None
         self.stage = ""
@@ -78,18 +79,23 @@ class EndScreen(BaseScreen):
         post = self.post_message
         store = self.pmc.store
         try:
-            if self.session is not None and self.session.live is not None:
+            session = self.live_session
+            if session is not None:
+                # A member's "Delete" still being carried out must be done before the audio
+                # is read, or their voice would be transcribed again.
+                session.wait_erasures()
+            if session is not None and session.live is not None:
                 post(ProgressReported("catching up", 0.0))
-                self.session.finish_live()
+                session.finish_live()
                 post(ProgressReported("catching up", 1.0))
-            audio = meeting_audio(store, self.meeting_id)
+            audio = meeting_audio(store, self.meeting_id)  # erased spans already cut out
             if not audio:
                 store.set_meeting_status(self.meeting_id, "drafted")
                 post(MeetingProcessed(self.meeting_id))
                 return
             post(ProgressReported("loading models", 0.0))
-            transcriber = (self.session.transcriber if self.session is not None
-                           and self.session.transcriber is not None
+            transcriber = (session.transcriber if session is not None
+                           and session.transcriber is not None
                            else self.pmc.transcriber_factory())
             drafter = self.pmc.drafter_factory()
             post(ProgressReported("loading models", 1.0))
@@ -98,6 +104,8 @@ class EndScreen(BaseScreen):
 
             process_meeting(store, self.meeting_id, transcriber=transcriber, drafter=drafter,
                             audio=audio, progress=progress)
+            # Whatever the transcription still placed inside an erased span goes.
+            drop_erased_segments(store, self.meeting_id)
             for member in store.attendees(self.meeting_id):
                 post(ContractDrafted(member.id, len(store.items(self.meeting_id, member.id))))
             post(MeetingProcessed(self.meeting_id))

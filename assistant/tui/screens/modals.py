@@ -1,18 +1,20 @@
-"""Small dialogs: confirm, consent during the meeting, edit a contract item."""
+"""Small dialogs: confirm, consent during the meeting (and what to do with the earlier
+speech of a member who withdraws), edit a contract item."""
 
 from __future__ import annotations
 
 import datetime as dt
 
+from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Checkbox, Input, Label, Static
 
+from assistant.core.errors import PMCError
 from assistant.tui.screens.base import BaseModal
 from assistant.tui.screens.consent import consent_lines
-from assistant.tui.session import MeetingSession
 
 
 class ConfirmModal(BaseModal):
@@ -46,17 +48,13 @@ class ConfirmModal(BaseModal):
 
 
 class ConsentModal(BaseModal):
-    HELP = ("Press a member's number to withdraw their consent (recording stops at once) or "
-            "to consent again. Escape closes.")
+    HELP = ("Press a member's number to withdraw their consent (recording stops at once; they "
+            "then choose whether what they said earlier is deleted) or to consent again. "
+            "Escape closes.")
     BINDINGS = [
         *[Binding(str(i), f"member({i - 1})", f"Consent of member {i}") for i in range(1, 9)],
         Binding("escape,w", "close", "Close"),
     ]
-
-    @property
-    def session(self) -> MeetingSession:
-        assert self.pmc.session is not None
-        return self.pmc.session
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -77,9 +75,84 @@ class ConsentModal(BaseModal):
             self.notify(f"{p.name} consents again." if granted else
                         f"{p.name} withdrew consent: recording stopped.")
             self.query_one("#consent-list", Static).update(consent_lines(self.session))
+            if not granted and self.session.recorder is not None:
+                # Recording has already stopped; now the member decides about the past.
+                self.app.push_screen(EraseChoiceModal(p.name),
+                                     lambda delete: self._erase_choice(p.id, p.name, delete))
+
+    def _erase_choice(self, member_id: int, name: str, delete: bool | None) -> None:
+        if not delete:
+            self.notify(f"Kept what {name} said earlier.")
+            return
+        session = self.session
+        spans = session.spans_to_erase(member_id)  # live transcript lines go at once
+        app = self.app
+
+        def work() -> None:  # rewrites audio files: off the UI thread
+            try:
+                done = session.erase_member(member_id, spans)
+            except PMCError as exc:
+                app.call_from_thread(app.notify, f"Could not delete what {name} said: {exc}",
+                                     severity="error", timeout=10)
+                return
+            if done.audio == "silenced" and done.turns:
+                msg = (f"Deleted what {name} said earlier: {done.turns} "
+                       f"turn{'s' if done.turns != 1 else ''} ({done.seconds:.0f} s) silenced "
+                       "in the recording, their live transcript removed.")
+            else:
+                msg = f"Deleted: nothing {name} said in their turns had been recorded."
+            app.call_from_thread(app.notify, msg, timeout=8)
+
+        # On the app, not this dialog: the work must finish even if the dialog is closed.
+        app.run_worker(work, thread=True, group="erase", name="erase earlier speech")
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+class EraseChoiceModal(BaseModal):
+    """After a withdrawal: keep or delete what the member said earlier in the meeting.
+
+    Dismisses with True for Delete. Keep has the focus: deleting takes a deliberate key.
+    """
+
+    HELP = ("The member withdrew consent and recording has stopped. Keep leaves what they said "
+            "earlier in this meeting; Delete silences their turns in the recording and removes "
+            "their transcript, leaving everyone else's. k (or Escape) keeps, d deletes, Enter "
+            "chooses the highlighted button.")
+    BINDINGS = [
+        Binding("k,escape", "choose(False)", "Keep"),
+        Binding("d", "choose(True)", "Delete"),
+        Binding("left", "app.focus_previous", "Previous button", show=False),
+        Binding("right", "app.focus_next", "Next button", show=False),
+    ]
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.member_name = name
+
+    def compose(self) -> ComposeResult:
+        name = escape(self.member_name)
+        with Vertical(classes="dialog"):
+            yield Static(f"[b]Delete what {name} said earlier in this meeting?[/b]\n"
+                         f"Recording has stopped.\n"
+                         f"[b]Keep[/b]: what {name} said so far stays in the recording.\n"
+                         f"[b]Delete[/b]: {name}'s turns are silenced in the recording and their "
+                         "words removed from the transcript; everyone else's stay.")
+            with Horizontal(classes="buttons"):
+                yield Button("Keep (k)", id="keep", variant="primary", compact=True)
+                yield Button("Delete (d)", id="delete", variant="error", compact=True)
+            yield Static("Enter chooses the highlighted button", classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#keep").focus()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "delete")
+
+    def action_choose(self, delete: bool) -> None:
+        self.dismiss(delete)
 
 
 class ItemModal(BaseModal):

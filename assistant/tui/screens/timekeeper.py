@@ -22,7 +22,7 @@ from assistant.core.timekeeper import fmt_seconds
 from assistant.core.transcribe import Segment
 from assistant.tui.messages import LiveModelLoaded, RecorderFailed, SegmentTranscribed
 from assistant.tui.screens.base import BaseScreen
-from assistant.tui.session import MeetingSession, mark_report_back
+from assistant.tui.session import mark_report_back
 from assistant.tui.widgets.bars import STATE_STYLE, CountdownBar, LevelMeter, TalkTime
 
 STATUS_LABEL = {"done": "done", "partial": "partly done", "not_done": "not done",
@@ -70,17 +70,13 @@ class TimekeeperScreen(BaseScreen):
     def __init__(self, record: bool) -> None:
         super().__init__()
         self.record = record
-        self.transcript: list[tuple[float, str, str]] = []  # (start, speaker, text)
+        self.transcript: list[tuple[float, float, str, str]] = []  # (start, end, who, text)
+        self._erased_seen: list[tuple[float, float]] = []
         self.rb_index = 0
         self._rb_cache: dict[int, list[ContractItem]] = {}
         self._rb_statuses: dict[int, str] | None = None
         self.live_status = ""
         self.record_error: str | None = None
-
-    @property
-    def session(self) -> MeetingSession:
-        assert self.pmc.session is not None
-        return self.pmc.session
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -162,6 +158,8 @@ class TimekeeperScreen(BaseScreen):
 
     def on_segment_transcribed(self, msg: SegmentTranscribed) -> None:
         seg = msg.segment
+        if self.session.is_erased(seg.start, seg.end):
+            return  # a member asked for this to be deleted; the live pass was behind
         mid = (seg.start + seg.end) / 2
         tk = self.session.timekeeper
         who = "?"
@@ -169,14 +167,31 @@ class TimekeeperScreen(BaseScreen):
             if e.start <= mid <= e.end:
                 who = tk.member_name(e.member)
                 break
-        self.transcript.append((seg.start, who, seg.text))
-        line = Text.assemble((f"{fmt_seconds(seg.start)} ", "grey62"), (f"{who}: ", "bold"),
-                             seg.text)
-        self.query_one("#transcript", RichLog).write(line)
+        self.transcript.append((seg.start, seg.end, who, seg.text))
+        self.query_one("#transcript", RichLog).write(self._line(seg.start, who, seg.text))
+
+    @staticmethod
+    def _line(start: float, who: str, text: str) -> Text:
+        return Text.assemble((f"{fmt_seconds(start)} ", "grey62"), (f"{who}: ", "bold"), text)
+
+    def _drop_erased(self) -> None:
+        """Take lines inside newly erased spans off the live transcript (and out of memory)."""
+        s = self.session
+        self._erased_seen = list(s.erased)
+        kept = [t for t in self.transcript if not s.is_erased(t[0], t[1])]
+        if len(kept) == len(self.transcript):
+            return
+        self.transcript = kept
+        log = self.query_one("#transcript", RichLog)
+        log.clear()
+        for start, _end, who, text in kept:
+            log.write(self._line(start, who, text))
 
     # --- the view -------------------------------------------------------------------
     def tick(self) -> None:
         s = self.session
+        if s.erased != self._erased_seen:
+            self._drop_erased()
         tk = s.timekeeper
         rec = s.recorder
         state = self.query_one("#rec-state", Static)
