@@ -21,6 +21,9 @@ from assistant.core.errors import PMCError
 from assistant.core.transcribe import Segment
 
 Handler = Callable[[argparse.Namespace], int]
+# Commands that look at the circles' data start with a line if a crash left work undone.
+NOTICE_COMMANDS = {("circle", "list"), ("circle", "show"), ("meeting", "list"),
+                   ("meeting", "show"), ("contract", "list")}
 
 
 def _date(value: str) -> dt.date:
@@ -359,6 +362,12 @@ def build_parser() -> argparse.ArgumentParser:
     x.add_argument("id", type=int, metavar="ID")
     x = add(ms, "list", cmd_meeting_list, "list meetings")
     x.add_argument("--circle", metavar="NAME")
+    from assistant.commands import cmd_meeting_resume
+
+    x = add(ms, "resume", cmd_meeting_resume,
+            "finish meetings a crash left incomplete (recover audio, transcribe, draft the "
+            "members not yet drafted), then say what is left")
+    x.add_argument("id", type=int, nargs="?", metavar="ID", help="only this meeting")
     x = add(ms, "start", cmd_meeting_start, "run a live meeting in the terminal app")
     x.add_argument("--circle", metavar="NAME")
     x.add_argument("--input-device", metavar="ID", help="input device (see `pmc devices`)")
@@ -389,6 +398,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command is None:
             return _run_tui(None, None, True)
+        if (args.command, getattr(args, "sub", None)) in NOTICE_COMMANDS:
+            from assistant.commands import incomplete_notice
+
+            incomplete_notice()
         return int(args.fn(args))
     except PMCError as exc:
         print(f"pmc: error: {exc}", file=sys.stderr)

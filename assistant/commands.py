@@ -93,6 +93,61 @@ def cmd_contract_report(a: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_meeting_resume(a: argparse.Namespace) -> int:
+    """Finish what a crash left: recover audio, transcribe, draft members not yet drafted."""
+    from assistant import parts
+    from assistant.core import resume
+
+    settings = settings_mod.load()
+    store = parts.open_store()
+    if a.id is not None:
+        store.meeting(a.id)
+
+    def say(line: str) -> None:  # progress on stderr; what is still left goes to stdout
+        print(line, file=sys.stderr, flush=True)
+
+    resume.resume_all(store, None if a.id is None else [a.id],
+                      transcriber=lambda: parts.build_transcriber(settings),
+                      drafter=lambda: parts.build_drafter(settings),
+                      contract_pass=settings.contract_pass, say=say)
+    return cmd_status(a)
+
+
+def cmd_status(a: argparse.Namespace) -> int:
+    """What is incomplete, one line per meeting (crash-interrupted work and waiting drafts)."""
+    from assistant import parts
+    from assistant.core import resume
+
+    left = resume.report(parts.open_store())
+    for s in left:
+        print(s.line())
+    if not left:
+        print("nothing is incomplete")
+    return 0
+
+
+def incomplete_notice() -> None:
+    """At the start of a command: one line on stderr if a crash left a meeting unfinished.
+
+    Quiet on any failure: the command itself then reports the problem (e.g. no passphrase).
+    """
+    from assistant import parts
+    from assistant.core import locations, resume
+
+    if not locations.database_path().exists():
+        return
+    try:
+        store = parts.open_store()
+        try:
+            line = resume.notice(store)
+        finally:
+            store.close()
+    except Exception:
+        return
+    if line:
+        print(f"pmc: {line}", file=sys.stderr)
+
+
 def cmd_goals(a: argparse.Namespace) -> int:
     from assistant import parts
 
@@ -253,6 +308,9 @@ def register(sub: Subparsers, add: Callable[..., argparse.ArgumentParser]) -> No
     x.add_argument("meeting", type=int, metavar="MEETING_ID")
     x.add_argument("item", type=int, metavar="ITEM_ID")
     x.add_argument("status", choices=REPORT_STATUSES)
+
+    add(sub, "status", cmd_status,
+        "say what is incomplete: meetings a crash left unfinished, drafts awaiting review")
 
     x = add(sub, "goals", cmd_goals, "a member's own goal history (only their items)")
     x.add_argument("member", metavar="MEMBER")
