@@ -224,6 +224,8 @@ def erase_member(store: Store, meeting_id: int, member: Member, *,
     passes its own, including the turn still open. Chunk files in `exclude` (the one a
     recorder still writes) are left for `reapply`.
     """
+    if reason not in ("forget", "withdrawal"):
+        raise ValueError(f"unknown erasure reason {reason!r}")
     result = Erased(meeting_id, member.name)
     turns = list(spans) if spans is not None else member_spans(store, meeting_id, member.id)
     padded = merge(turns, pad)
@@ -285,21 +287,24 @@ def cut(pieces: Sequence[tuple[float, np.ndarray]],
 
 
 def drop_erased_segments(store: Store, meeting_id: int) -> int:
-    """Delete transcript segments that overlap erased spans, and quotes of items said there.
+    """Delete transcript segments placed in erased spans, and quotes of items said there.
 
-    The transcription never hears those spans (`cut`), but a segment's times can spill over
-    its edge; anything placed there is dropped, whoever it is attributed to.
+    The transcription never hears those spans (`cut`), but a segment's times can spill
+    over an edge. Dropped: any segment attributed to the member who asked that touches
+    their span, and any segment, whoever it is attributed to, whose middle lies in an
+    erased span. A neighbour's words reaching a little into the pad are kept.
     """
-    spans = erased_spans(store, meeting_id)
-    if not spans:
+    if not store.db.execute("SELECT 1 FROM erasures WHERE meeting_id = ? LIMIT 1",
+                            (meeting_id,)).fetchone():
         return 0
+    placed = ("EXISTS (SELECT 1 FROM erasures e WHERE e.meeting_id = t.meeting_id AND "
+              "t.start < e.end AND t.end > e.start AND (e.member_id = t.member_id OR "
+              "(t.start + t.end) / 2 BETWEEN e.start AND e.end))")
     retention.secure_delete(store)
-    n = 0
     with store.tx() as db:
-        for a, b in spans:
-            n += db.execute("DELETE FROM transcript_segments WHERE meeting_id = ? AND "
-                            "start < ? AND end > ?", (meeting_id, b, a)).rowcount
-            db.execute("UPDATE contract_items SET quote = '' WHERE meeting_id = ? AND "
-                       "quote != '' AND start < ? AND end > ?", (meeting_id, b, a))
+        n = db.execute(f"DELETE FROM transcript_segments AS t WHERE t.meeting_id = ? AND "
+                       f"{placed}", (meeting_id,)).rowcount
+        db.execute(f"UPDATE contract_items AS t SET quote = '' WHERE t.meeting_id = ? AND "
+                   f"t.quote != '' AND t.start IS NOT NULL AND {placed}", (meeting_id,))
     retention.scrub(store)
-    return n
+    return int(n)

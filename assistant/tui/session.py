@@ -256,7 +256,10 @@ class MeetingSession:
         return spans
 
     def is_erased(self, start: float, end: float) -> bool:
-        return any(start < b and end > a for a, b in self.erased)
+        """Whether a live segment belongs to an erased span: its middle lies there (it is
+        attributed by its middle, so a neighbour's words reaching into the pad stay)."""
+        mid = (start + end) / 2
+        return any(a <= mid <= b for a, b in self.erased)
 
     def erase_member(self, member_id: int, spans: list[Span],
                      seal_timeout: float = 5.0) -> Erased:

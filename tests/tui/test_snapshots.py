@@ -196,8 +196,22 @@ def test_consent_modal_withdrawn(snap_compare, store, size) -> None:
 
     async def run(pilot: Pilot[None]) -> None:
         await pilot.press("s", "c", "1", "2", "3", "4", "r", "w", "2")
+        await pilot.press("k")  # keep what Tom said earlier (test_erase_choice_modal)
         await settle(pilot)
         pilot.app.clear_notifications()
+
+    app = build_app(store, source=sources)
+    assert snap_compare(app, terminal_size=size, run_before=run)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_erase_choice_modal(snap_compare, store, size) -> None:
+    """After Tom withdraws: keep or delete what he said earlier; Keep has the focus."""
+    sources = Sources(np.zeros(16000 * 120, np.float32))
+
+    async def run(pilot: Pilot[None]) -> None:
+        await pilot.press("s", "c", "1", "2", "3", "4", "r", "w", "2")
+        await settle(pilot)
 
     app = build_app(store, source=sources)
     assert snap_compare(app, terminal_size=size, run_before=run)

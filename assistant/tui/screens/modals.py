@@ -100,7 +100,7 @@ class ConsentModal(BaseModal):
                        f"turn{'s' if done.turns != 1 else ''} ({done.seconds:.0f} s) silenced "
                        "in the recording, their live transcript removed.")
             else:
-                msg = f"Deleted: nothing {name} said in their turns had been recorded."
+                msg = f"Nothing to delete: none of {name}'s turns had been recorded."
             app.call_from_thread(app.notify, msg, timeout=8)
 
         # On the app, not this dialog: the work must finish even if the dialog is closed.

@@ -1,0 +1,53 @@
+"""Erased spans: merging, cutting them out of the audio, dropping what lands in them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assistant.core import erase, locations
+from assistant.core.recorder import RATE
+from assistant.core.store import Store
+
+
+def test_merge_pads_sorts_and_joins() -> None:
+    assert erase.merge([(6, 8), (0.2, 3), (3.4, 4)], pad=0.5) == [(0.0, 4.5), (5.5, 8.5)]
+    assert erase.merge([(2, 2), (5, 4)]) == []  # empty and reversed turns hold nothing
+
+
+def test_cut_takes_the_spans_out_of_the_pieces() -> None:
+    a = np.arange(4 * RATE, dtype=np.float32)  # 0..4 s
+    b = np.arange(2 * RATE, dtype=np.float32) + 1e6  # 10..12 s
+    pieces = erase.cut([(0.0, a), (10.0, b)], [(1.0, 2.0), (3.95, 10.5)])
+    assert [(s, len(x) / RATE) for s, x in pieces] == [(0.0, 1.0), (2.0, 1.95), (10.5, 1.5)]
+    assert pieces[1][1][0] == a[2 * RATE] and pieces[2][1][0] == b[RATE // 2]
+    assert erase.cut([(0.0, a)], []) == [(0.0, a)]
+    assert erase.cut([(0.0, a)], [(-1.0, 5.0)]) == []
+
+
+@pytest.fixture
+def store(pmc_home: Path) -> Store:
+    locations.ensure(pmc_home)
+    return Store(pmc_home / "pmc.sqlite3")
+
+
+def test_segments_in_erased_spans_are_dropped_whoever_they_are_attributed_to(
+        store: Store) -> None:
+    c = store.create_circle("Glacier", ["Ana", "Ben"])
+    ana, ben = store.members(c)
+    m = store.create_meeting(c, "2026-03-05", "2026-03-19", "live", "open")
+    store.add_turns(m.id, [(ana.id, "check_in", 0, 5), (ben.id, "check_in", 5, 10)])
+    assert erase.drop_erased_segments(store, m.id) == 0  # nothing erased: nothing dropped
+    erase.erase_member(store, m.id, ana, spans=[(0.0, 5.0)], reason="withdrawal")
+    store.add_segments(m.id, [(None, None, "check_in", 1.0, 2.0, "thank you for watching"),
+                              (None, ana.id, "check_in", 4.0, 9.0, "attributed to ana"),
+                              (None, ben.id, "check_in", 5.0, 5.8, "spilled over"),
+                              (None, ben.id, "check_in", 5.2, 9.0, "ben speaks")])
+    store.add_item(m.id, ana.id, "Map the glacier", quote="heard in silence", start=1.0, end=2.0)
+    assert erase.drop_erased_segments(store, m.id) == 3
+    assert [s.text for s in store.segments(m.id)] == ["ben speaks"]  # only its edge in the pad
+    assert store.items(m.id, ana.id)[0].quote == ""
+    rows = store.db.execute("SELECT member_id, start, end, reason FROM erasures").fetchall()
+    assert [tuple(r) for r in rows] == [(ana.id, 0.0, 5.5, "withdrawal")]
