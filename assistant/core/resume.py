@@ -137,7 +137,14 @@ def _recently_written(meeting_id: int) -> bool:
 
 def recover_audio(store: Store, meeting_id: int) -> list[ChunkInfo]:
     """Repair the chunk files a crash left and make the store's listing match them."""
-    chunks = recover(audio_dir(meeting_id), cipher=crypto.home_cipher())
+    folder = audio_dir(meeting_id)
+    # Cutting a torn tail must not look like recording (see `_recently_written`).
+    written = {p: (p.stat().st_atime_ns, p.stat().st_mtime_ns)
+               for p in (folder.iterdir() if folder.is_dir() else ()) if p.is_file()}
+    chunks = recover(folder, cipher=crypto.home_cipher())
+    for p, times in written.items():
+        if p.exists():
+            os.utime(p, ns=times)
     keep = [c.seq for c in chunks]
     with store.tx() as db:
         db.executemany(

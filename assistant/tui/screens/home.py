@@ -10,7 +10,8 @@ from textual.css.query import NoMatches
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from assistant.core.store import Circle
+from assistant.core import resume
+from assistant.core.store import Circle, Meeting
 from assistant.tui.screens.base import BaseScreen, agenda_summary
 from assistant.tui.session import unfinished_meetings
 
@@ -59,16 +60,32 @@ class HomeScreen(BaseScreen):
             ol.highlighted = idx
         ol.focus()
         self.show_info()
-        unfinished = unfinished_meetings(self.pmc.store)
+        unfinished = self._recoverable()
         notice = self.query_one("#notice", Static)
-        if unfinished and (self.pmc.session is None or self.pmc.session.timekeeper.finished):
+        idle = self.pmc.session is None or self.pmc.session.timekeeper.finished
+        # Half-drafted meetings (a resume was interrupted) finish with `pmc meeting resume`,
+        # which never drafts a member twice; the end-of-meeting pass here would.
+        halfway = [s for s in resume.report(self.pmc.store, measure_audio=False)
+                   if s.stage == "transcribed"] if idle else []
+        if unfinished and idle:
             c, m = unfinished[-1]
             notice.update(f"An unfinished meeting of {c.name} on {m.date} was found: "
                           "press r to recover it.")
             notice.display = True
+        elif halfway:
+            line = halfway[-1].line()
+            notice.update(f"{line[:1].upper()}{line[1:]}: finish it with `pmc meeting resume`.")
+            notice.display = True
         else:
             notice.display = False
         self.refresh_bindings()
+
+    def _recoverable(self) -> list[tuple[Circle, Meeting]]:
+        """Unfinished live meetings with nothing transcribed yet (see `refresh_circles`)."""
+        store = self.pmc.store
+        return [(c, m) for c, m in unfinished_meetings(store)
+                if (s := resume.meeting_state(store, c, m, measure_audio=False)) is not None
+                and s.stage == "recorded"]
 
     @property
     def circle(self) -> Circle | None:
@@ -109,7 +126,7 @@ class HomeScreen(BaseScreen):
         if action in ("start", "edit_circle", "meetings", "goals"):
             return self.circle is not None
         if action == "recover":
-            return bool(unfinished_meetings(self.pmc.store))
+            return bool(self._recoverable())
         return True
 
     def action_start(self) -> None:
@@ -149,7 +166,7 @@ class HomeScreen(BaseScreen):
         from assistant.tui.screens.end import EndScreen
         from assistant.tui.session import recover_meeting
 
-        unfinished = unfinished_meetings(self.pmc.store)
+        unfinished = self._recoverable()
         if not unfinished:
             return
         _circle, meeting = unfinished[-1]
