@@ -146,7 +146,7 @@ async def test_withdrawing_consent_stops_recording_at_once(store) -> None:
         await pilot.press("w", "2")  # Tom withdraws
         rec = session.recorder
         assert not rec.on_record
-        await pilot.press("escape")
+        await pilot.press("k", "escape")  # he keeps what he said earlier (test_withdraw.py)
         assert "waiting for consent: Tom" in screen_text(app)
         written = rec.seconds_written
         await sources.reach(pilot, sources.position() + 1.5)
