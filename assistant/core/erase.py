@@ -48,6 +48,7 @@ class Erased:
     turns: int = 0  # the member's turns that had audio, now silent
     seconds: float = 0.0  # audio silenced, padding included
     chunks: int = 0  # chunk files rewritten
+    pending: int = 0  # chunks still being written, left for `reapply` (live meetings)
     files_deleted: int = 0
     segments: int = 0
     quotes: int = 0
@@ -164,6 +165,7 @@ class _Silenced:
     chunks: int = 0
     seconds: float = 0.0
     covered: list[Span] | None = None  # chunk extents that hold audio
+    pending: int = 0  # excluded chunks that overlap the spans
 
 
 def silence(store: Store, meeting_id: int, spans: Sequence[Span],
@@ -178,16 +180,20 @@ def silence(store: Store, meeting_id: int, spans: Sequence[Span],
         return out
     cipher = crypto.home_cipher()
     excluded = {Path(p) for p in exclude}
+    assert out.covered is not None
     for seq, start, path in _chunk_files(meeting_id):
-        if path in excluded:
-            continue
         # Cheap test on the name and size before any decryption: most chunks are untouched.
-        upper = start + path.stat().st_size / SAMPLE_BYTES / RATE
+        # A chunk still being written may hold more audio than its file shows yet.
+        upper = (float("inf") if path in excluded
+                 else start + path.stat().st_size / SAMPLE_BYTES / RATE)
         if not any(a < upper and b > start for a, b in spans):
+            continue
+        if path in excluded:
+            out.pending += 1
+            out.covered.append((start, spans[-1][1]))
             continue
         chunk = _read(seq, start, path, cipher)
         frames = len(chunk.plain) // SAMPLE_BYTES
-        assert out.covered is not None
         out.covered.append((start, start + frames / RATE))
         ranges = _ranges(chunk, spans)
         if not ranges:
@@ -253,7 +259,7 @@ def erase_member(store: Store, meeting_id: int, member: Member, *,
         if turns:
             done = silence(store, meeting_id, padded, exclude)
             result.audio = "silenced"
-            result.chunks, result.seconds = done.chunks, done.seconds
+            result.chunks, result.seconds, result.pending = done.chunks, done.seconds, done.pending
             covered = done.covered or []
             result.turns = sum(1 for a, b in turns
                                if any(a < y and b > x for x, y in covered))

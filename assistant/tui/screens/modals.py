@@ -96,9 +96,10 @@ class ConsentModal(BaseModal):
                                      severity="error", timeout=10)
                 return
             if done.audio == "silenced" and done.turns:
+                how_long = "" if done.pending else f" ({done.seconds:.0f} s)"
                 msg = (f"Deleted what {name} said earlier: {done.turns} "
-                       f"turn{'s' if done.turns != 1 else ''} ({done.seconds:.0f} s) silenced "
-                       "in the recording, their live transcript removed.")
+                       f"turn{'s' if done.turns != 1 else ''}{how_long} silenced in the "
+                       "recording, their live transcript removed.")
             else:
                 msg = f"Nothing to delete: none of {name}'s turns had been recorded."
             app.call_from_thread(app.notify, msg, timeout=8)
