@@ -99,8 +99,9 @@ def delete_meeting_audio(store: Store, meeting_id: int) -> int:
             pass
     folder = meeting_audio_dir(meeting_id)
     if folder.is_dir():
-        for p in folder.iterdir():  # chunks a crash left unlisted
-            if CHUNK_RE.match(p.name):
+        for p in folder.iterdir():  # chunks a crash left unlisted, or half a rewrite
+            if CHUNK_RE.match(p.name) or CHUNK_RE.match(p.name.removeprefix(".")
+                                                        .removesuffix(".tmp")):
                 p.unlink()
                 gone += 1
         try:
