@@ -218,8 +218,11 @@ def process_meeting(store: Store, meeting_id: int, *, transcriber: Transcriber, 
                              utterances, progress)
     analysis = analyse(store, circle, meeting, store.attendees(meeting_id), utterances, drafter,
                        progress)
-    write_analysis(store, meeting, analysis)
-    store.set_meeting_status(meeting_id, "drafted")
+    # One transaction: a crash between the two would leave an 'open' meeting that
+    # already has items, and a retry would draft everyone again.
+    with store.tx():
+        write_analysis(store, meeting, analysis)
+        store.set_meeting_status(meeting_id, "drafted")
 
 
 def import_meeting(store: Store, circle: Circle, audio_path: Path, timeline_path: Path | None,
