@@ -10,8 +10,9 @@ Each affected chunk is rewritten beside itself and renamed over the old one (tem
 fsync, rename, fsync of the directory); a sealed chunk is opened and sealed again with the
 home's cipher. A crash at any point leaves either the old or the new chunk, never a broken
 one. The spans are recorded first (table `erasures`: times, never text), so a crash part way
-is finished by `reapply`, and the end-of-meeting transcription can leave them out (`cut`)
-and drop anything it still places there (`drop_erased_segments`): Whisper may hallucinate
+is finished by `reapply`, and the transcription at the end of the meeting (or by `pmc
+meeting resume` after a crash, through assistant/core/chunks.py) leaves them out (`cut`)
+and drops anything it still places there (`drop_erased_segments`): Whisper may hallucinate
 words in silence.
 
 A meeting with audio but no turn of the member (nothing says where their voice is) falls
@@ -21,6 +22,7 @@ back to deleting the meeting's whole audio, as before; the result says so.
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -303,14 +305,22 @@ def drop_erased_segments(store: Store, meeting_id: int) -> int:
     if not store.db.execute("SELECT 1 FROM erasures WHERE meeting_id = ? LIMIT 1",
                             (meeting_id,)).fetchone():
         return 0
+    retention.secure_delete(store)
+    with store.tx() as db:
+        n = drop_erased_in(db, meeting_id)
+    retention.scrub(store)
+    return n
+
+
+def drop_erased_in(db: sqlite3.Connection, meeting_id: int) -> int:
+    """`drop_erased_segments` inside the caller's transaction, so the segments are never
+    committed at all. Call `retention.secure_delete` before it and `retention.scrub` after
+    the commit (a checkpoint cannot run inside a transaction)."""
     placed = ("EXISTS (SELECT 1 FROM erasures e WHERE e.meeting_id = t.meeting_id AND "
               "t.start < e.end AND t.end > e.start AND (e.member_id = t.member_id OR "
               "(t.start + t.end) / 2 BETWEEN e.start AND e.end))")
-    retention.secure_delete(store)
-    with store.tx() as db:
-        n = db.execute(f"DELETE FROM transcript_segments AS t WHERE t.meeting_id = ? AND "
-                       f"{placed}", (meeting_id,)).rowcount
-        db.execute(f"UPDATE contract_items AS t SET quote = '' WHERE t.meeting_id = ? AND "
-                   f"t.quote != '' AND t.start IS NOT NULL AND {placed}", (meeting_id,))
-    retention.scrub(store)
+    n = db.execute(f"DELETE FROM transcript_segments AS t WHERE t.meeting_id = ? AND "
+                   f"{placed}", (meeting_id,)).rowcount
+    db.execute(f"UPDATE contract_items AS t SET quote = '' WHERE t.meeting_id = ? AND "
+               f"t.quote != '' AND t.start IS NOT NULL AND {placed}", (meeting_id,))
     return int(n)

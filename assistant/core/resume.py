@@ -6,10 +6,13 @@ is written in one transaction, so it is never half done. `report` reads the stor
 audio on disk and says, per meeting, what is left; `resume_meeting` does it, every step
 safe to interrupt with SIGKILL and to run again:
 
-- recording: the chunk files are recovered (whole samples only) and listed in the store;
-- transcription: all the audio is transcribed first, then the segments and the status
-  'transcribed' are written in one transaction, so a kill before the commit leaves the
-  meeting exactly as it was;
+- recording: the chunk files are recovered (whole samples only) and listed in the store,
+  and every erasure recorded for the meeting (a member's "Delete" after withdrawing
+  consent, `pmc forget`) is silenced again in them, as at the end of a live meeting;
+- transcription: all the audio, erased spans cut out, is transcribed first, then the
+  segments and the status 'transcribed' are written in one transaction, with any segment
+  still placed in an erased span dropped before the commit, so a kill before it leaves
+  the meeting exactly as it was;
 - drafting: one member at a time, their items and report-back suggestions in one
   transaction. A member who already has drafted items (draft, approved or deleted) is
   never drafted again, so nothing is duplicated and nothing reviewed is touched;
@@ -21,7 +24,7 @@ nothing again. Two resumes never run at once (a lock file in the home); without 
 explicit meeting id, a meeting whose audio changed in the last few seconds is left alone,
 since it may still be recording in another window.
 
-The `audio_chunks` helpers here mirror assistant/tui/session.py: core may not import the UI.
+The chunk files are handled by assistant/core/chunks.py, which the live session uses too.
 """
 
 from __future__ import annotations
@@ -32,23 +35,16 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
-from assistant.core import crypto, locations
+from assistant.core import crypto, erase, locations, retention
 from assistant.core.attribution import Utterance, attribute
+from assistant.core.chunks import meeting_audio, meeting_audio_dir, recover_meeting
 from assistant.core.contracts import Drafter
 from assistant.core.errors import PMCError
 from assistant.core.pipeline import analyse, second_pass, spans_for, transcribe_pieces
-from assistant.core.recorder import (
-    CHUNK_RE,
-    RATE,
-    SAMPLE_BYTES,
-    ChunkInfo,
-    read_chunks,
-    recover,
-)
+from assistant.core.recorder import CHUNK_RE, RATE, SAMPLE_BYTES
 from assistant.core.store import Circle, Meeting, Member, Store
 from assistant.core.transcribe import Transcriber
 
@@ -106,13 +102,9 @@ class Incomplete:
 # --- audio on disk and its listing ----------------------------------------------------------
 
 
-def audio_dir(meeting_id: int) -> Path:
-    return locations.audio_dir() / str(meeting_id)
-
-
 def recorded_seconds(meeting_id: int, cipher: crypto.ChunkCipher | None) -> float:
     """Seconds of whole samples in the meeting's chunk files. Reads only (no repair)."""
-    folder = audio_dir(meeting_id)
+    folder = meeting_audio_dir(meeting_id)
     if not folder.is_dir():
         return 0.0
     frames = 0
@@ -128,33 +120,11 @@ def recorded_seconds(meeting_id: int, cipher: crypto.ChunkCipher | None) -> floa
 
 
 def _recently_written(meeting_id: int) -> bool:
-    folder = audio_dir(meeting_id)
+    folder = meeting_audio_dir(meeting_id)
     if not folder.is_dir():
         return False
     now = time.time()
     return any(now - p.stat().st_mtime < ACTIVE_S for p in folder.iterdir() if p.is_file())
-
-
-def recover_audio(store: Store, meeting_id: int) -> list[ChunkInfo]:
-    """Repair the chunk files a crash left and make the store's listing match them."""
-    folder = audio_dir(meeting_id)
-    # Cutting a torn tail must not look like recording (see `_recently_written`).
-    written = {p: (p.stat().st_atime_ns, p.stat().st_mtime_ns)
-               for p in (folder.iterdir() if folder.is_dir() else ()) if p.is_file()}
-    chunks = recover(folder, cipher=crypto.home_cipher())
-    for p, times in written.items():
-        if p.exists():
-            os.utime(p, ns=times)
-    keep = [c.seq for c in chunks]
-    with store.tx() as db:
-        db.executemany(
-            "INSERT INTO audio_chunks (meeting_id, seq, path, start, frames, closed) "
-            "VALUES (?, ?, ?, ?, ?, 1) ON CONFLICT (meeting_id, seq) DO UPDATE SET "
-            "path = excluded.path, start = excluded.start, frames = excluded.frames, "
-            "closed = 1", [(meeting_id, c.seq, str(c.path), c.start, c.frames) for c in chunks])
-        db.execute(f"DELETE FROM audio_chunks WHERE meeting_id = ? AND seq NOT IN "
-                   f"({','.join('?' * len(keep)) or 'NULL'})", (meeting_id, *keep))
-    return chunks
 
 
 # --- what is incomplete ----------------------------------------------------------------------
@@ -245,12 +215,6 @@ def stored_utterances(store: Store, meeting_id: int) -> list[Utterance]:
                       s.text) for s in store.segments(meeting_id)]
 
 
-def _audio(chunks: list[ChunkInfo]) -> list[tuple[float, np.ndarray]]:
-    cipher = crypto.home_cipher()
-    return [(start, a) for start, a in read_chunks([c for c in chunks if c.frames], cipher=cipher)
-            if a.size]
-
-
 def _transcribe(store: Store, circle: Circle, m: Meeting, transcriber: Transcriber,
                 pieces: Sequence[tuple[float, np.ndarray]], contract_pass: str, say: Say) -> int:
     """Transcribe and attribute, then write the transcript and 'transcribed' at once."""
@@ -268,15 +232,21 @@ def _transcribe(store: Store, circle: Circle, m: Meeting, transcriber: Transcrib
         say(f"meeting {m.id}: listening again to the contracts")
     utterances = second_pass(contract_pass, store, circle, m, transcriber, pieces, utterances)
     end = max((s + len(a) / RATE for s, a in pieces), default=0.0)
-    with store.tx():
+    retention.secure_delete(store)  # what is dropped below leaves no trace in the file
+    with store.tx() as db:
         if store.meeting(m.id).status != "open" or _has_segments(store, m.id):
             raise PMCError(f"meeting {m.id} was transcribed by another process meanwhile; "
                            "run `pmc meeting resume` again")
         store.add_segments(m.id, [
             (u.turn.turn_id if u.turn else None, u.turn.member_id if u.turn else None,
              u.turn.segment if u.turn else None, u.start, u.end, u.text) for u in utterances])
+        # Whisper may place words in an erased span (heard across its edge, or made up):
+        # they go before the commit, so no erased member's words are ever stored.
+        dropped = erase.drop_erased_in(db, m.id)
         store.set_meeting_status(m.id, "transcribed", m.duration or end)
-    return len(utterances)
+    if dropped:
+        retention.scrub(store)
+    return len(utterances) - dropped
 
 
 def _write_member(store: Store, m: Meeting, member: Member, drafter: Drafter,
@@ -317,18 +287,27 @@ def resume_meeting(store: Store, meeting_id: int, *, transcriber: Callable[[], T
         say(f"meeting {m.id}: nothing to resume")
         return
     if state.stage == "recorded":
-        chunks = recover_audio(store, m.id)
-        pieces = _audio(chunks)
+        chunks = recover_meeting(store, m.id)  # erasures silenced again, before any read
+        pieces = meeting_audio(store, m.id)  # erased spans cut out
+        recorded = sum(c.frames for c in chunks) / RATE
         if not pieces:
             store.set_meeting_status(m.id, "drafted")  # as after a meeting without recording
-            say(f"meeting {m.id}: no audio was recorded; nothing to transcribe")
+            say(f"meeting {m.id}: " + ("no audio was recorded" if not recorded else
+                                       "all the audio recorded was erased")
+                + "; nothing to transcribe")
             return
-        seconds = sum(len(a) for _, a in pieces) / RATE
-        say(f"meeting {m.id}: recovered {fmt_audio(seconds)} of audio in {len(chunks)} chunks")
+        say(f"meeting {m.id}: recovered {fmt_audio(recorded)} of audio in {len(chunks)} chunks")
+        if erase.erased_spans(store, m.id):
+            kept = sum(len(a) for _, a in pieces) / RATE
+            say(f"meeting {m.id}: {fmt_audio(recorded - kept)} of erased speech left out")
         t = transcriber()
         said = _transcribe(store, circle, m, t, pieces, contract_pass, say)
         say(f"meeting {m.id}: transcribed ({said} utterances)")
         m = store.meeting(m.id)
+    else:
+        # An erasure a crash interrupted after the transcript was written: finished here.
+        erase.reapply(store, m.id)
+        erase.drop_erased_segments(store, m.id)
     if store.meeting(m.id).status == "open":  # transcript written, status not (see above)
         store.set_meeting_status(m.id, "transcribed")
     utterances = stored_utterances(store, m.id)

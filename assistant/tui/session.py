@@ -8,8 +8,8 @@ closes them, consent events are written before they take effect. Recording
 runs only while everyone present consents and the meeting is on the record.
 
 Nothing here imports Textual; screens call these methods and read its state.
-The helpers for the `audio_chunks` table live here because the Store has no
-methods for it yet.
+The chunk files and their listing are handled by assistant/core/chunks.py, shared
+with `pmc meeting resume`; its helpers are imported here for the screens.
 """
 
 from __future__ import annotations
@@ -22,44 +22,18 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.core import crypto, erase, locations
+from assistant.core import crypto, erase
+from assistant.core.chunks import meeting_audio, meeting_audio_dir, save_chunk, stored_chunks
+from assistant.core.chunks import recover_meeting as recover_meeting  # for the home screen
 from assistant.core.consent import ConsentLedger
 from assistant.core.erase import Erased, Span
 from assistant.core.live import LiveTranscriber
-from assistant.core.recorder import (
-    CHUNK_RE,
-    AudioSource,
-    ChunkInfo,
-    Recorder,
-    read_chunks,
-    recover,
-)
+from assistant.core.recorder import CHUNK_RE, AudioSource, ChunkInfo, Recorder
 from assistant.core.store import Circle, ContractItem, Meeting, Member, Store
 from assistant.core.timekeeper import Timekeeper
 from assistant.core.transcribe import Segment, Transcriber
 
-# --- the audio_chunks table ----------------------------------------------------------------
-
-
-def save_chunk(store: Store, meeting_id: int, info: ChunkInfo) -> None:
-    with store.tx() as db:
-        db.execute(
-            "INSERT INTO audio_chunks (meeting_id, seq, path, start, frames, closed) "
-            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (meeting_id, seq) DO UPDATE SET "
-            "path = excluded.path, start = excluded.start, frames = excluded.frames, "
-            "closed = excluded.closed",
-            (meeting_id, info.seq, str(info.path), info.start, info.frames, int(info.closed)))
-
-
-def stored_chunks(store: Store, meeting_id: int) -> list[ChunkInfo]:
-    rows = store.db.execute(
-        "SELECT seq, path, start, frames, closed FROM audio_chunks WHERE meeting_id = ? "
-        "ORDER BY seq", (meeting_id,))
-    return [ChunkInfo(r[0], Path(r[1]), r[2], r[3], bool(r[4])) for r in rows]
-
-
-def meeting_audio_dir(meeting_id: int) -> Path:
-    return locations.audio_dir() / str(meeting_id)
+# --- meetings and their audio ---------------------------------------------------------
 
 
 def unfinished_meetings(store: Store) -> list[tuple[Circle, Meeting]]:
@@ -70,22 +44,6 @@ def unfinished_meetings(store: Store) -> list[tuple[Circle, Meeting]]:
             if m.source == "live" and m.status == "open":
                 out.append((circle, m))
     return out
-
-
-def recover_meeting(store: Store, meeting_id: int) -> list[ChunkInfo]:
-    """List the audio a crashed meeting left on disk (whole samples only) in the store."""
-    chunks = recover(meeting_audio_dir(meeting_id), cipher=crypto.home_cipher())
-    for c in chunks:
-        save_chunk(store, meeting_id, c)
-    with store.tx() as db:
-        # Chunks that were listed but are gone or empty after the crash.
-        keep = [c.seq for c in chunks]
-        db.execute(f"DELETE FROM audio_chunks WHERE meeting_id = ? AND seq NOT IN "
-                   f"({','.join('?' * len(keep)) or 'NULL'})", (meeting_id, *keep))
-    # A member's "Delete" may have been recorded while a chunk was still open or just before
-    # the crash: their turns are silenced before anything reads the audio.
-    erase.reapply(store, meeting_id)
-    return chunks
 
 
 def delete_meeting_audio(store: Store, meeting_id: int) -> int:
@@ -111,18 +69,6 @@ def delete_meeting_audio(store: Store, meeting_id: int) -> int:
     with store.tx() as db:
         db.execute("DELETE FROM audio_chunks WHERE meeting_id = ?", (meeting_id,))
     return gone
-
-
-def meeting_audio(store: Store, meeting_id: int) -> list[tuple[float, np.ndarray]]:
-    """(meeting start seconds, samples) of every non-empty chunk, for the pipeline.
-
-    Erased spans are cut out rather than handed over as silence: Whisper may hear words
-    in silence, and nothing may be attributed to a member who asked to be erased.
-    """
-    chunks = [c for c in stored_chunks(store, meeting_id) if c.frames > 0 and c.path.exists()]
-    pieces = [(start, a) for start, a in read_chunks(chunks, cipher=crypto.home_cipher())
-              if a.size]
-    return erase.cut(pieces, erase.erased_spans(store, meeting_id))
 
 
 # --- the session ----------------------------------------------------------------------------

@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 
 from assistant.core import locations, resume
+from assistant.core.chunks import meeting_audio_dir
 from assistant.core.contracts import Drafter
 from assistant.core.errors import PMCError
 from assistant.core.recorder import chunk_name
@@ -72,7 +73,7 @@ def crashed_meeting(store: Store, seconds: float = 6.0) -> Meeting:
     m = store.create_meeting(circle, "2026-03-05", "2026-03-19", "live", "open")
     store.set_attendance(m.id, {maya.id: True, tom.id: True})
     store.add_turns(m.id, [(maya.id, "contracts", 0.0, 3.0), (tom.id, "contracts", 3.0, 6.0)])
-    folder = locations.ensure(resume.audio_dir(m.id))
+    folder = locations.ensure(meeting_audio_dir(m.id))
     t = np.arange(int(seconds * RATE)) / RATE
     pcm = (0.3 * np.sin(2 * np.pi * 220 * t) * 32767).astype("<i2").tobytes()
     (folder / chunk_name(0, 0)).write_bytes(pcm + b"\x01")  # half a sample: a killed write
@@ -182,7 +183,7 @@ def test_an_old_crash_between_transcript_and_status_is_not_transcribed_again(
 
 def test_audio_written_seconds_ago_is_left_alone_unless_named(store: Store) -> None:
     m = crashed_meeting(store)
-    chunk = resume.audio_dir(m.id) / chunk_name(0, 0)
+    chunk = meeting_audio_dir(m.id) / chunk_name(0, 0)
     os.utime(chunk)  # just written: this meeting may be recording in another window
     said = run(store)
     assert "still be recording" in said[0] and store.meeting(m.id).status == "open"
@@ -192,7 +193,7 @@ def test_audio_written_seconds_ago_is_left_alone_unless_named(store: Store) -> N
 
 def test_a_meeting_without_audio_is_closed_off(store: Store) -> None:
     m = crashed_meeting(store)
-    (resume.audio_dir(m.id) / chunk_name(0, 0)).unlink()
+    (meeting_audio_dir(m.id) / chunk_name(0, 0)).unlink()
     assert resume.report(store)[0].line().endswith("no audio recorded, not processed")
     assert run(store) == ["meeting 1: no audio was recorded; nothing to transcribe"]
     assert store.meeting(m.id).status == "drafted" and resume.report(store) == []
