@@ -38,6 +38,20 @@ def ensure_checkpoint(model: str = "whisper-tiny.en") -> Path:
     return ckpt
 
 
+def decoding() -> str:
+    """The decoding policy both backends ran with, from the app's own constants."""
+    from assistant.core import transcribe as tr
+
+    temps = ", ".join(f"{t:g}" for t in tr.TEMPERATURES)
+    return (f"both backends: greedy (beam 1), word timestamps, no conditioning on earlier "
+            f"text; temperature fallback {temps} (best of {tr.BEST_OF} when sampling) where "
+            f"a 30 s window's text has gzip ratio > {tr.COMPRESSION_RATIO_THRESHOLD:g} or mean "
+            f"log-probability < {tr.LOGPROB_THRESHOLD:g}. faster-whisper transcribes "
+            f"windows over {tr.BATCH_MIN_SECONDS:.0f} s batched (BatchedInferencePipeline, "
+            f"VAD chunks of ≤ 30 s, batch {tr.BATCH_SIZE}), which decodes at temperature 0 "
+            f"only; openai-whisper has no batched mode")
+
+
 def clips() -> list[tuple[str, Path]]:
     out = [("jfk", JFK)]
     out += [(f"ami/{p.stem}", p) for p in ami_clips()]
@@ -85,7 +99,8 @@ def run(repeats: int, long_repeats: int, log: Any = print) -> dict[str, Any]:
     short = [r for r in rows if not r["clip"].startswith("meeting")]
     short_audio = sum(r["seconds"] for r in short)
     short_rtf = {b: sum(median(r[b]["times"]) for r in short) / short_audio for b in BACKENDS}
-    return {"model": "whisper-tiny.en", "threads": "all cores (default)", "repeats": repeats,
+    return {"model": "whisper-tiny.en", "threads": "all cores (default)", "decoding": decoding(),
+            "repeats": repeats,
             "long_repeats": long_repeats, "clips": rows, "overall_rtf": overall,
             "overall_speed_ratio": overall["openai-whisper"] / overall["faster-whisper"],
             "short_clips_speed_ratio": short_rtf["openai-whisper"] / short_rtf["faster-whisper"]}

@@ -50,7 +50,8 @@ def _batch(r: dict[str, Any]) -> str:
              "windows) / audio length, median of runs, the backends' runs interleaved; model "
              "load excluded. CPU ratio = the same ratio for CPU seconds (all threads), which "
              "other work on the machine disturbs less. Short clips (JFK + AMI) together: "
-             f"{r.get('short_clips_speed_ratio', 0):.1f}×.")
+             f"{r.get('short_clips_speed_ratio', 0):.1f}×."
+             + (f" Decoding: {r['decoding']}." if r.get("decoding") else ""))
     head = ["clip", "length", "runs", "RTF faster-whisper", "RTF openai-whisper", "speed ratio",
             "CPU ratio", "peak RSS fw", "peak RSS ow", "words fw / ow"]
     return _table(head, rows) + "\n\n" + loads

@@ -1,7 +1,8 @@
 """The openai-whisper (PyTorch) backend, running on weights converted from CTranslate2.
 
 Same Whisper weights as the faster-whisper backend, so the two can be compared
-honestly. It runs float32 on CPU, greedy (one temperature, no fallback) and
+honestly. It runs float32 on CPU, greedy with the same temperature fallback as
+the faster-whisper backend (transcribe.TEMPERATURES, best of 5 when sampling) and
 without conditioning on earlier text, with word timestamps from the model's
 alignment heads. torch and whisper are imported lazily: they are an optional
 extra, and importing torch costs seconds and hundreds of MB.
@@ -21,7 +22,17 @@ import numpy as np
 from assistant.core import locations
 from assistant.core.convert import CHECKPOINT_NAME, INSTALL_HINT
 from assistant.core.errors import PMCError
-from assistant.core.transcribe import ProgressFn, Segment, Word, default_threads
+from assistant.core.transcribe import (
+    BEST_OF,
+    COMPRESSION_RATIO_THRESHOLD,
+    LOGPROB_THRESHOLD,
+    NO_SPEECH_THRESHOLD,
+    TEMPERATURES,
+    ProgressFn,
+    Segment,
+    Word,
+    default_threads,
+)
 
 FRAMES_PER_SECOND = 100  # openai-whisper's mel frame rate, the unit of its progress bar
 
@@ -101,7 +112,7 @@ def _compile_word_timing_off_thread(torch: Any) -> None:
 
 
 class OpenAIWhisperTranscriber:
-    """openai-whisper, float32 on CPU, greedy by default."""
+    """openai-whisper, float32 on CPU, greedy with temperature fallback."""
 
     name = "openai-whisper"
 
@@ -147,7 +158,10 @@ class OpenAIWhisperTranscriber:
             try:
                 result = mod.transcribe(
                     self.model, audio, language=self.language, task="transcribe",
-                    temperature=0.0, beam_size=self.beam_size if self.beam_size > 1 else None,
+                    temperature=TEMPERATURES, best_of=BEST_OF,
+                    compression_ratio_threshold=COMPRESSION_RATIO_THRESHOLD,
+                    logprob_threshold=LOGPROB_THRESHOLD, no_speech_threshold=NO_SPEECH_THRESHOLD,
+                    beam_size=self.beam_size if self.beam_size > 1 else None,
                     initial_prompt=prompt or None,
                     # Not conditioning on earlier text stops one misheard phrase from looping.
                     condition_on_previous_text=False, word_timestamps=True, fp16=False,
