@@ -74,6 +74,18 @@ RE_SPLIT = re.compile(
 RE_SENTENCE = re.compile(r"(?<=[.!?])\s+")
 _ABBREV = re.compile(r"\b(?:dr|mr|mrs|ms|prof|st|vs|etc|e\.g|i\.e)\.$", re.I)
 _TRAIL = re.compile(r"^(?:and|but|so|then|also|to)\s+", re.I)
+# A hedged aside run on to a commitment when the transcript lost the full stop:
+# "write up what I find for the team[.] Pairing with the platform team, maybe". The
+# hedge belongs to the aside (a gerund after a noun), not to the commitment before it.
+_HEDGE_END = r"(?:maybe|perhaps|possibly|no promises)"
+RE_ASIDE = re.compile(
+    r"\s+(?<!\bof)(?<!\bfor)(?<!\bthe)(?<!\ba)(?<!\ban)(?<!\bmy)(?<!\bour)(?<!\bbe)"
+    r"(?<!\bis)(?<!\bam)(?<!\bare)(?<!\bkeep)(?<!\bstart)(?<!\bstop)(?<!\bfinish)(?<!\babout)"
+    r"(?<!\bon)(?<!\bin)(?<!\bat)(?<!\bby)(?<!\bwith)(?<!\bwithout)(?<!\bbefore)(?<!\bafter)"
+    r"(?<!\band)(?<!\bto)(?<!\bwhile)"
+    r"(?!(?:thing|something|anything|nothing|everything|morning|evening|meeting|building|"
+    r"during|string|spring|bring|ring|king|sing|wing|ceiling|wedding|ing)\b)"
+    rf"[a-z]{{2,}}ing\b(?:\s+[\w'-]+){{1,8}}?,?\s+{_HEDGE_END}\s*$", re.I)
 
 
 @dataclass(frozen=True)
@@ -126,6 +138,10 @@ def _action_from(clause: str) -> tuple[str, bool] | None:
     rest = _TRAIL.sub("", dates.fix_misheard_by(rest).strip(" ,.;!?")).strip()
     # Drop tails that hedge but add no action ("..., but I am not promising that yet").
     rest = re.split(r",?\s+but\s+i(?:'m| am)?\s+not\b", rest, flags=re.I)[0].strip(" ,")
+    aside = RE_ASIDE.search(rest)
+    if aside and len(rest[:aside.start()].split()) >= 3:
+        rest = rest[:aside.start()].strip(" ,")
+        clause = f"{opener}{rest}"  # the hedge went with the aside
     if len(rest.split()) < 2 or _NOT_ACTIONS.match(rest):
         return None
     hedged = bool(RE_HEDGE.search(opener) or RE_HEDGE.search(clause))

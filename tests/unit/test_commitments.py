@@ -148,3 +148,25 @@ def test_find_never_raises_and_actions_are_words_said(text: str) -> None:
 def test_find_never_raises_on_any_text(text: str) -> None:
     for c in commitments.find(text):
         assert isinstance(c, Candidate)
+
+
+@pytest.mark.parametrize("text", [
+    # The transcript lost the full stop before a hedged aside.
+    "I will write up what I find for the team pairing with the platform team maybe but I'm "
+    "not promising",
+    "I will write up what I find for the team. Pairing with the platform team, maybe.",
+])
+def test_a_hedged_aside_does_not_make_the_commitment_tentative(text: str) -> None:
+    found = commitments.find(text)
+    assert [(c.action, c.tentative) for c in found] == [("Write up what I find for the team",
+                                                         False)]
+
+
+@pytest.mark.parametrize("text, action", [
+    ("I will finish the paper maybe", "Finish the paper maybe"),
+    ("I will keep working on the draft maybe", "Keep working on the draft maybe"),
+    ("I will spend the morning writing maybe", "Spend the morning writing maybe"),
+])
+def test_a_hedge_on_the_commitment_itself_still_makes_it_tentative(text: str,
+                                                                   action: str) -> None:
+    assert [(c.action, c.tentative) for c in commitments.find(text)] == [(action, True)]
