@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -92,6 +92,18 @@ def erased_spans(store: Store, meeting_id: int) -> list[Span]:
     rows = store.db.execute("SELECT start, end FROM erasures WHERE meeting_id = ?",
                             (meeting_id,))
     return merge((float(r[0]), float(r[1])) for r in rows)
+
+
+def is_erased(store: Store, meeting_id: int) -> Callable[[int | None, float, float], bool]:
+    """A test for "was this stretch said in an erased span?", by the rule of `drop_erased_in`:
+    the erasing member's words touching their span, or anyone's words centred in one."""
+    rows = [(r[0], float(r[1]), float(r[2])) for r in store.db.execute(
+        "SELECT member_id, start, end FROM erasures WHERE meeting_id = ?", (meeting_id,))]
+
+    def test(member_id: int | None, start: float, end: float) -> bool:
+        return any(start < b and end > a and (m == member_id or a <= (start + end) / 2 <= b)
+                   for m, a, b in rows)
+    return test
 
 
 # --- chunk files ---------------------------------------------------------------------------

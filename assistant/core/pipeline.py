@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.core import audio as audio_mod
-from assistant.core import reportback
+from assistant.core import erase, reportback
 from assistant.core import timeline as timeline_mod
 from assistant.core.attribution import TurnSpan, Utterance, attribute
 from assistant.core.contracts import Drafter, DraftItem, PreviousItem
@@ -216,6 +216,11 @@ def process_meeting(store: Store, meeting_id: int, *, transcriber: Transcriber, 
     utterances = attribute(segments, spans_for(store, meeting_id))
     utterances = second_pass(contract_pass, store, circle, meeting, transcriber, pieces,
                              utterances, progress)
+    # A member who withdrew consent and chose Delete: nothing said in their erased spans
+    # is drafted from or kept, even where a segment's times spill over the cut.
+    erased = erase.is_erased(store, meeting_id)
+    utterances = [u for u in utterances
+                  if not erased(u.turn.member_id if u.turn else None, u.start, u.end)]
     analysis = analyse(store, circle, meeting, store.attendees(meeting_id), utterances, drafter,
                        progress)
     # One transaction: a crash between the two would leave an 'open' meeting that

@@ -51,3 +51,49 @@ def test_segments_in_erased_spans_are_dropped_whoever_they_are_attributed_to(
     assert store.items(m.id, ana.id)[0].quote == ""
     rows = store.db.execute("SELECT member_id, start, end, reason FROM erasures").fetchall()
     assert [tuple(r) for r in rows] == [(ana.id, 0.0, 5.5, "withdrawal")]
+
+
+def test_is_erased_follows_the_same_rule_as_dropping_segments(store: Store) -> None:
+    c = store.create_circle("Glacier", ["Ana", "Ben"])
+    ana, ben = store.members(c)
+    m = store.create_meeting(c, "2026-03-05", "2026-03-19", "live", "open")
+    store.add_turns(m.id, [(ana.id, "check_in", 0, 5), (ben.id, "check_in", 5, 10)])
+    assert not erase.is_erased(store, m.id)(ana.id, 1.0, 2.0)  # nothing erased yet
+    erase.erase_member(store, m.id, ana, spans=[(0.0, 5.0)], reason="withdrawal")
+    test = erase.is_erased(store, m.id)
+    assert test(None, 1.0, 2.0)  # centred in the span, whoever said it
+    assert test(ana.id, 4.0, 9.0)  # hers, touching her span
+    assert test(ben.id, 5.0, 5.8)  # centred in the pad
+    assert not test(ben.id, 5.2, 9.0)  # his, only its edge in the pad
+    assert not test(ana.id, 6.0, 9.0)  # outside every span
+
+
+def test_process_meeting_drafts_nothing_from_an_erased_span(store: Store) -> None:
+    from assistant.core import pipeline
+    from assistant.core.contracts import Drafter
+    from assistant.core.transcribe import Segment, Word
+
+    c = store.create_circle("Glacier", ["Ana", "Ben"])
+    ana, ben = store.members(c)
+    m = store.create_meeting(c, "2026-03-05", "2026-03-19", "live", "open")
+    store.set_attendance(m.id, {ana.id: True, ben.id: True})
+    store.add_turns(m.id, [(ana.id, "contracts", 0, 5), (ben.id, "contracts", 5, 10)])
+    erase.erase_member(store, m.id, ana, spans=[(0.0, 5.0)], reason="withdrawal")
+
+    def seg(a: float, b: float, text: str) -> Segment:
+        return Segment(a, b, text, (Word(a, b, " " + text, 1.0),))
+
+    class Scripted:  # what a transcriber might still place at the cut's edge
+        name = "scripted"
+
+        def transcribe(self, audio: np.ndarray, offset: float = 0.0, progress: object = None,
+                       prompt: str | None = None) -> list[Segment]:
+            return [seg(4.0, 5.4, "I will map the glacier."),
+                    seg(6.0, 9.0, "I will order the sensor parts.")]
+
+    audio = [(0.0, np.full(10 * RATE, 0.1, dtype=np.float32))]
+    pipeline.process_meeting(store, m.id, transcriber=Scripted(), drafter=Drafter(None),
+                             audio=audio, contract_pass="off")
+    assert [i.text for i in store.items(m.id, ana.id)] == []
+    assert [i.text for i in store.items(m.id, ben.id)] == ["Order the sensor parts"]
+    assert [s.text for s in store.segments(m.id)] == ["I will order the sensor parts."]
