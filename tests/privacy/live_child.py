@@ -74,6 +74,11 @@ def main(argv: list[str]) -> int:
     if fast:
         now[0] = source.seconds
     session.end()
+    # As the end screen does: let live transcription catch up, then stop its thread, so
+    # the interpreter never exits while CTranslate2 is still decoding (that segfaults).
+    session.finish_live()
+    if session.live is not None:
+        session.live.close()
     print(f"ended {session.meeting.id}", flush=True)
     store.close()
     return 0

@@ -2,7 +2,8 @@
 
 tests/e2e/test_offline.py runs transcribe and meeting import inside `unshare -n`; here
 recap, goals, purge, forget, retention and passphrase change run there too, in an
-encrypted home, so none of them needs (or could use) the network.
+encrypted home, so none of them needs (or could use) the network; and so does a short
+live meeting (recording, live Whisper) and its processing afterwards.
 """
 
 from __future__ import annotations
@@ -11,11 +12,13 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from .conftest import PASSPHRASE, Run
+from .conftest import PASSPHRASE, REPO, Run
+from .test_crash_phases import CIRCLE, DATE, build_meeting, open_store, setup_home
 
 pytestmark = [pytest.mark.e2e]
 
@@ -31,14 +34,44 @@ class Offline(Run):
         return ["unshare", "-n", *super().cmd(*args)]
 
 
-def test_recap_goals_and_privacy_commands_offline(pmc_home: Path) -> None:
+def _need_unshare() -> None:
     if not _unshare_works():
         msg = "unshare -n is not permitted here (needs root or user namespaces)"
         if os.environ.get("CI"):
             pytest.fail(msg, pytrace=False)
         pytest.skip(msg)
+
+
+def test_live_meeting_offline(pmc_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                              tiny_en_dir: Path, smollm_path: Path) -> None:
+    """A short live meeting in real time (consent, timekeeper, recorder sealing chunks,
+    live tiny.en), then `pmc meeting resume` transcribing and drafting it: all inside a
+    network namespace with nothing but loopback."""
+    _need_unshare()
+    setup_home(pmc_home, monkeypatch)
+    wav, plan, _ = build_meeting(tmp_path)
     run = Offline(pmc_home, PMC_PASSPHRASE=PASSPHRASE)
-    assert "connect" in run("--help").stdout or True  # the namespace itself starts
+    live = subprocess.run(["unshare", "-n", sys.executable, "-m", "tests.privacy.live_child",
+                           CIRCLE, str(wav), str(plan), DATE], env=run.environ(),
+                          capture_output=True, text=True, timeout=600, cwd=REPO,
+                          stdin=subprocess.DEVNULL)
+    assert live.returncode == 0, live.stderr
+    mid = int(live.stdout.splitlines()[-1].split()[1])  # "ended ID"
+    res = run("meeting", "resume", str(mid))
+    assert f"meeting {mid}: drafted" in res.stderr  # progress goes to stderr
+    assert "items still draft" in res.stdout  # what is left: the members' review
+    store = open_store(pmc_home)
+    try:
+        assert store.segments(mid), "nothing was transcribed"
+        assert store.items(mid), "nothing was drafted"
+    finally:
+        store.close()
+
+
+def test_recap_goals_and_privacy_commands_offline(pmc_home: Path) -> None:
+    _need_unshare()
+    run = Offline(pmc_home, PMC_PASSPHRASE=PASSPHRASE)
+    assert "usage: pmc" in run("--help").stdout  # pmc itself starts in the namespace
     probe = subprocess.run(["unshare", "-n", "python3", "-c",
                             "import socket; socket.create_connection(('192.0.2.1', 80), 2)"],
                            capture_output=True, text=True)
