@@ -79,13 +79,14 @@ _TRAIL = re.compile(r"^(?:and|but|so|then|also|to)\s+", re.I)
 # hedge belongs to the aside (a gerund after a noun), not to the commitment before it.
 _HEDGE_END = r"(?:maybe|perhaps|possibly|no promises)"
 RE_ASIDE = re.compile(
-    r"\s+(?<!\bof)(?<!\bfor)(?<!\bthe)(?<!\ba)(?<!\ban)(?<!\bmy)(?<!\bour)(?<!\bbe)"
-    r"(?<!\bis)(?<!\bam)(?<!\bare)(?<!\bkeep)(?<!\bstart)(?<!\bstop)(?<!\bfinish)(?<!\babout)"
-    r"(?<!\bon)(?<!\bin)(?<!\bat)(?<!\bby)(?<!\bwith)(?<!\bwithout)(?<!\bbefore)(?<!\bafter)"
-    r"(?<!\band)(?<!\bto)(?<!\bwhile)"
-    r"(?!(?:thing|something|anything|nothing|everything|morning|evening|meeting|building|"
-    r"during|string|spring|bring|ring|king|sing|wing|ceiling|wedding|ing)\b)"
-    rf"[a-z]{{2,}}ing\b(?:\s+[\w'-]+){{1,8}}?,?\s+{_HEDGE_END}\s*$", re.I)
+    # the word before the gerund: a noun ("the team pairing"), not a preposition or a verb
+    # the gerund belongs to ("on writing", "keep working")
+    r"\b(?!(?:of|for|the|a|an|my|our|your|their|be|is|am|are|was|keep|start|stop|finish|"
+    r"about|on|in|at|by|with|without|before|after|and|to|while|from|into|i|me)\s)"
+    r"[\w'-]+\s+"
+    r"(?P<aside>(?!(?:thing|something|anything|nothing|everything|morning|evening|meeting|"
+    r"building|during|string|spring|bring|ring|king|sing|wing|ceiling|wedding)\b)"
+    rf"[a-z]{{2,}}ing\b(?:\s+[\w'-]+){{1,8}}?,?\s+{_HEDGE_END}\s*$)", re.I)
 
 
 @dataclass(frozen=True)
@@ -139,8 +140,8 @@ def _action_from(clause: str) -> tuple[str, bool] | None:
     # Drop tails that hedge but add no action ("..., but I am not promising that yet").
     rest = re.split(r",?\s+but\s+i(?:'m| am)?\s+not\b", rest, flags=re.I)[0].strip(" ,")
     aside = RE_ASIDE.search(rest)
-    if aside and len(rest[:aside.start()].split()) >= 3:
-        rest = rest[:aside.start()].strip(" ,")
+    if aside and len(rest[:aside.start("aside")].split()) >= 3:
+        rest = rest[:aside.start("aside")].strip(" ,")
         clause = f"{opener}{rest}"  # the hedge went with the aside
     if len(rest.split()) < 2 or _NOT_ACTIONS.match(rest):
         return None

@@ -166,6 +166,9 @@ def test_a_hedged_aside_does_not_make_the_commitment_tentative(text: str) -> Non
     ("I will finish the paper maybe", "Finish the paper maybe"),
     ("I will keep working on the draft maybe", "Keep working on the draft maybe"),
     ("I will spend the morning writing maybe", "Spend the morning writing maybe"),
+    # a gerund after a preposition is part of the commitment, not an aside
+    ("I will spend two hours on writing the methods section maybe",
+     "Spend two hours on writing the methods section maybe"),
 ])
 def test_a_hedge_on_the_commitment_itself_still_makes_it_tentative(text: str,
                                                                    action: str) -> None:
