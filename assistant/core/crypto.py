@@ -166,19 +166,28 @@ def is_encrypted(home: Path) -> bool:
     return keyinfo_path(home).exists()
 
 
-def _write_atomic(path: Path, data: dict[str, Any]) -> None:
+def replace_file(path: Path, data: bytes) -> None:
+    """Write `data` to `path` atomically (owner-only): a crash leaves the old file or the
+    new one, never a mix. Written beside it, fsynced, renamed over it, directory fsynced."""
     tmp = path.with_name(f".{path.name}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump(data, fh, indent=1)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
     dfd = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
     try:
-        os.fsync(dfd)
+        os.fsync(dfd)  # the rename itself must survive a power cut
     finally:
         os.close(dfd)
+
+
+def _write_atomic(path: Path, data: dict[str, Any]) -> None:
+    replace_file(path, json.dumps(data, indent=1).encode("utf-8"))
 
 
 def _wrap(kek: bytes, key_id: str, data_key: bytes) -> str:
@@ -344,20 +353,6 @@ def reseal_chunks(audio_root: Path, cipher: ChunkCipher) -> int:
         if not is_sealed(data) or data[8:16] == cipher.current:
             continue
         plain, _ = cipher.open(data, path.name)
-        tmp = path.with_name(f".{path.name}.tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(cipher.seal_all(plain))
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, path)
-        finally:
-            tmp.unlink(missing_ok=True)
-        dfd = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
-        try:
-            os.fsync(dfd)
-        finally:
-            os.close(dfd)
+        replace_file(path, cipher.seal_all(plain))
         count += 1
     return count

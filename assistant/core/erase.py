@@ -21,7 +21,6 @@ back to deleting the meeting's whole audio, as before; the result says so.
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
@@ -145,21 +144,7 @@ def _read(seq: int, start: float, path: Path, cipher: crypto.ChunkCipher | None)
 
 def _replace(path: Path, data: bytes) -> None:
     """Write `data` to `path` atomically: a crash leaves the old file or the new one."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-    dfd = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(dfd)  # the rename itself must survive a power cut
-    finally:
-        os.close(dfd)
+    crypto.replace_file(path, data)
 
 
 def _ranges(chunk: _Chunk, spans: Sequence[Span]) -> list[tuple[int, int]]:
