@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant.core import crypto
+from assistant import parts
+from assistant.core import crypto, locations
+from assistant.core.store import Store
 
 REPO = Path(__file__).resolve().parents[2]
 PASSPHRASE = "correct horse battery staple"
@@ -59,3 +61,17 @@ def dev1(shared_dir: Path) -> dict[str, Path]:
     base = shared_dir / "data" / "pmc"
     return {"script": base / "circle_dev1.json", "audio": base / "circle_dev1.wav",
             "timeline": base / "circle_dev1.timeline.json"}
+
+
+@pytest.fixture(params=["sealed", "plain"])
+def either_store(request: pytest.FixtureRequest,
+                 monkeypatch: pytest.MonkeyPatch) -> Iterator[Store]:
+    """The store of an encrypted home (sealed chunks) or of a plain one (raw PCM chunks)."""
+    if request.param == "sealed":
+        monkeypatch.setenv(crypto.ENV, PASSPHRASE)
+    crypto.forget_keys()
+    store = parts.open_store()
+    assert crypto.is_encrypted(locations.home()) == (request.param == "sealed")
+    yield store
+    store.close()
+    crypto.forget_keys()

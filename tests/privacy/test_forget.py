@@ -10,7 +10,6 @@ as a subprocess too.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -28,19 +27,6 @@ SECONDS = 10.0
 # (member, start, end): Ana speaks twice, Ben twice, back to back.
 TURNS = [("Ana", 0.0, 3.0), ("Ben", 3.0, 6.0), ("Ana", 6.0, 7.5), ("Ben", 7.5, 10.0)]
 ANA_SILENT = [(0.0, 3.5), (5.5, 8.0)]  # her turns widened by the 0.5 s pad
-
-
-@pytest.fixture(params=["sealed", "plain"])
-def home(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[Store]:
-    """The store of an encrypted home (sealed chunks) or of a plain one (raw PCM chunks)."""
-    if request.param == "sealed":
-        monkeypatch.setenv(crypto.ENV, PASSPHRASE)
-    crypto.forget_keys()
-    store = parts.open_store()
-    assert crypto.is_encrypted(locations.home()) == (request.param == "sealed")
-    yield store
-    store.close()
-    crypto.forget_keys()
 
 
 def noise(seconds: float = SECONDS) -> np.ndarray:
@@ -103,8 +89,8 @@ def integrity(store: Store) -> str:
     return str(store.db.execute("PRAGMA integrity_check").fetchone()[0])
 
 
-def test_erasing_a_member_silences_only_their_turns(home: Store) -> None:
-    store = home
+def test_erasing_a_member_silences_only_their_turns(either_store: Store) -> None:
+    store = either_store
     mid, signal = record_meeting(store)
     circle = store.circle("Glacier")
     ana, ben = store.members(circle)
@@ -146,8 +132,8 @@ def test_erasing_a_member_silences_only_their_turns(home: Store) -> None:
 
 
 def test_a_crash_mid_erase_leaves_whole_chunks_and_reapply_finishes(
-        home: Store, monkeypatch: pytest.MonkeyPatch) -> None:
-    store = home
+        either_store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = either_store
     mid, signal = record_meeting(store)
     ana = store.members(store.circle("Glacier"))[0]
     real_replace = os.replace
@@ -178,8 +164,8 @@ def test_a_crash_mid_erase_leaves_whole_chunks_and_reapply_finishes(
     assert integrity(store) == "ok"
 
 
-def test_without_a_turn_log_the_whole_audio_goes(home: Store) -> None:
-    store = home
+def test_without_a_turn_log_the_whole_audio_goes(either_store: Store) -> None:
+    store = either_store
     mid, _signal = record_meeting(store)
     ana = store.members(store.circle("Glacier"))[0]
     store.db.execute("DELETE FROM turns WHERE meeting_id = ? AND member_id = ?", (mid, ana.id))

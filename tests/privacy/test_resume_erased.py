@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 import pytest
 
-from assistant import parts
-from assistant.core import crypto, erase, locations, resume, retention
+from assistant.core import crypto, erase, resume, retention
 from assistant.core.audio import load
 from assistant.core.chunks import save_chunk, stored_chunks
 from assistant.core.consent import ConsentLedger
@@ -28,23 +27,11 @@ from assistant.core.recorder import CHUNK_RE, RATE, FileSource, Recorder
 from assistant.core.store import Store
 from assistant.core.transcribe import Segment
 
-from .conftest import PASSPHRASE, REPO
+from .conftest import REPO
 
 SECONDS = 8.4  # Tom withdraws here, in his turn: nothing later is recorded
 TURNS = [("Maya", 0.0, 4.6), ("Tom", 4.6, SECONDS)]
 TOM = (4.1, 8.9)  # his turn widened by erase.PAD
-
-
-@pytest.fixture(params=["plain", "sealed"])
-def home(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[Store]:
-    if request.param == "sealed":
-        monkeypatch.setenv(crypto.ENV, PASSPHRASE)
-    crypto.forget_keys()
-    store = parts.open_store()
-    assert crypto.is_encrypted(locations.home()) == (request.param == "sealed")
-    yield store
-    store.close()
-    crypto.forget_keys()
 
 
 class Spy:
@@ -133,8 +120,8 @@ def run(store: Store, transcriber: Callable[[], Any]) -> list[str]:
 
 @pytest.mark.model
 def test_resume_after_a_crash_keeps_a_deleted_member_silent(
-        home: Store, tiny_transcriber: Any) -> None:
-    store = home
+        either_store: Store, tiny_transcriber: Any) -> None:
+    store = either_store
     mid, signal = crashed_withdrawal(store)
     inside = np.zeros(signal.size, bool)
     inside[int(TOM[0] * RATE):] = True
@@ -160,8 +147,8 @@ def test_resume_after_a_crash_keeps_a_deleted_member_silent(
     assert erase.erased_spans(store, mid) == [pytest.approx(TOM)]
 
 
-def test_words_placed_in_an_erased_span_are_never_stored(home: Store) -> None:
-    store = home
+def test_words_placed_in_an_erased_span_are_never_stored(either_store: Store) -> None:
+    store = either_store
     mid, _signal = crashed_withdrawal(store)
     said = run(store, Hallucinating)
     assert "meeting 1: transcribed (1 utterances)" in said
@@ -169,9 +156,9 @@ def test_words_placed_in_an_erased_span_are_never_stored(home: Store) -> None:
     assert sum(c.frames for c in stored_chunks(store, mid)) == int(SECONDS * RATE)
 
 
-def test_a_transcribed_meeting_is_finished_with_its_erasures(home: Store) -> None:
+def test_a_transcribed_meeting_is_finished_with_its_erasures(either_store: Store) -> None:
     """Killed after the transcript was written, before the open chunk was silenced."""
-    store = home
+    store = either_store
     mid, signal = crashed_withdrawal(store)
     maya = store.member(store.circle("Demo Circle"), "Maya")
     store.add_segments(mid, [(None, maya.id, "check_in", 0.5, 2.9, "It was a busy week."),
