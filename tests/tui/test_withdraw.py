@@ -107,15 +107,21 @@ def transcriber_for(meeting, made: list[ScriptedTranscriber]):  # type: ignore[n
     return make
 
 
-@pytest.mark.asyncio
-async def test_withdraw_then_delete_silences_only_their_turn(store: Store) -> None:
+def withdrawal_app(store: Store):  # type: ignore[no-untyped-def]
+    """The short meeting, its clock, audio sources, transcribers made, and the app."""
     meeting = short_meeting(PICK)
-    lines = meeting.lines
     clock = FakeClock()
     sources = Sources(meeting.audio)
     made: list[ScriptedTranscriber] = []
     app = build_app(store, clock=clock, transcriber=transcriber_for(meeting, made),
                     source=sources)
+    return meeting, clock, sources, made, app
+
+
+@pytest.mark.asyncio
+async def test_withdraw_then_delete_silences_only_their_turn(store: Store) -> None:
+    meeting, clock, sources, made, app = withdrawal_app(store)
+    lines = meeting.lines
     async with app.run_test(size=(100, 30)) as pilot:
         r = await meeting_with_withdrawal(pilot, app, store, clock, sources, meeting, "d", made)
         mid, tom = r["mid"], r["tom"]
@@ -160,13 +166,8 @@ async def test_withdraw_then_delete_silences_only_their_turn(store: Store) -> No
 
 @pytest.mark.asyncio
 async def test_withdraw_then_keep_deletes_nothing(store: Store) -> None:
-    meeting = short_meeting(PICK)
+    meeting, clock, sources, made, app = withdrawal_app(store)
     lines = meeting.lines
-    clock = FakeClock()
-    sources = Sources(meeting.audio)
-    made: list[ScriptedTranscriber] = []
-    app = build_app(store, clock=clock, transcriber=transcriber_for(meeting, made),
-                    source=sources)
     async with app.run_test(size=(100, 30)) as pilot:
         r = await meeting_with_withdrawal(pilot, app, store, clock, sources, meeting, "enter",
                                           made)
