@@ -20,9 +20,9 @@ from typing import Any
 import numpy as np
 
 from assistant.core import locations
-from assistant.core.allocator import keep_large_buffers
 from assistant.core.convert import CHECKPOINT_NAME, INSTALL_HINT
 from assistant.core.errors import PMCError
+from assistant.core.runtime import prepare_for_speech
 from assistant.core.transcribe import (
     BEST_OF,
     COMPRESSION_RATIO_THRESHOLD,
@@ -121,7 +121,7 @@ class OpenAIWhisperTranscriber:
                  beam_size: int = 1, threads: int = 0) -> None:
         torch, whisper = _imports()
         path = find_checkpoint(checkpoint_or_model_dir)
-        keep_large_buffers()  # as faster-whisper does, so the comparison stays fair
+        prepare_for_speech()  # as faster-whisper does, so the comparison stays fair
         torch.set_num_threads(threads or default_threads())
         try:
             # weights_only: a checkpoint is data, never code to unpickle. mmap + assign

@@ -16,8 +16,8 @@ from typing import Any, Protocol
 import numpy as np
 
 from assistant.core import audio as audio_mod
-from assistant.core.allocator import keep_large_buffers
 from assistant.core.errors import PMCError
+from assistant.core.runtime import prepare_for_speech
 
 ProgressFn = Callable[[float, float], None]  # (seconds done, seconds total)
 
@@ -102,7 +102,7 @@ class FasterWhisperTranscriber:
                  threads: int = 0, compute_type: str = "int8") -> None:
         from faster_whisper import BatchedInferencePipeline, WhisperModel
 
-        keep_large_buffers()  # a third of the encoder's time was page faults (allocator.py)
+        prepare_for_speech()  # malloc and BLAS threads, measured in runtime.py
         try:
             self.model = WhisperModel(str(model_dir), device="cpu", compute_type=compute_type,
                                       cpu_threads=threads or default_threads(), num_workers=1,

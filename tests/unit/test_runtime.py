@@ -1,4 +1,4 @@
-"""The malloc setting really stops large buffers faulting in fresh pages on every reuse."""
+"""Process settings for the speech models: reused large buffers, one numpy BLAS thread."""
 
 from __future__ import annotations
 
@@ -9,14 +9,14 @@ import sys
 
 import pytest
 
-from assistant.core import allocator
+from assistant.core import runtime
 
 # As a C++ library does (numpy asks for huge pages, CTranslate2 and torch do not):
 # malloc, touch and free a 64 MB buffer, bigger than glibc's 32 MB mmap limit like an
 # encoder's attention scores, three times; count the minor page faults of the last two.
 PROBE = """
 import ctypes, ctypes.util, json, resource
-from assistant.core.allocator import keep_large_buffers
+from assistant.core.runtime import keep_large_buffers
 applied = keep_large_buffers()
 libc = ctypes.CDLL(ctypes.util.find_library("c"))
 libc.malloc.restype, libc.malloc.argtypes = ctypes.c_void_p, [ctypes.c_size_t]
@@ -53,8 +53,22 @@ def test_reused_buffer_faults_no_new_pages() -> None:
 
 
 def test_applied_once_and_remembered(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(allocator, "_applied", None)
+    monkeypatch.setattr(runtime, "_applied", None)
     monkeypatch.setenv("PMC_MALLOC", "default")
-    assert allocator.keep_large_buffers() is False
+    assert runtime.keep_large_buffers() is False
     monkeypatch.delenv("PMC_MALLOC")
-    assert allocator.keep_large_buffers() is False  # decided once per process
+    assert runtime.keep_large_buffers() is False  # decided once per process
+
+
+def test_numpy_blas_limited_to_one_thread_once_a_model_loads() -> None:
+    code = ("from threadpoolctl import threadpool_info\n"
+            "import numpy\n"
+            "from assistant.core.runtime import prepare_for_speech\n"
+            "before = [p['num_threads'] for p in threadpool_info() if p['user_api'] == 'blas']\n"
+            "prepare_for_speech()\n"
+            "after = [p['num_threads'] for p in threadpool_info() if p['user_api'] == 'blas']\n"
+            "print(before, after)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, env=os.environ | {"OPENBLAS_NUM_THREADS": "2"})
+    before, after = out.stdout.strip().split("] [")
+    assert before.strip("[") == "2" and after.strip("]") == "1"
