@@ -31,10 +31,6 @@ BEST_OF = 5
 COMPRESSION_RATIO_THRESHOLD = 2.4
 LOGPROB_THRESHOLD = -1.0
 NO_SPEECH_THRESHOLD = 0.6
-# Tokens one 30 s window may decode: openai-whisper's cap (half the text context).
-# faster-whisper's own default is the whole context, 448, so a window stuck in a loop
-# ("yeah, yeah, ...") decoded twice as long there, at every fallback temperature.
-MAX_NEW_TOKENS = 224
 # faster-whisper transcribes audio longer than this batched (BatchedInferencePipeline,
 # which decodes at temperature 0 only). Measured on the 10-minute meeting: batch 4
 # cuts the real-time factor by about a quarter, at lower peak RSS than batch 8, which
@@ -123,7 +119,6 @@ class FasterWhisperTranscriber:
             temperature=list(TEMPERATURES), best_of=BEST_OF,
             compression_ratio_threshold=COMPRESSION_RATIO_THRESHOLD,
             log_prob_threshold=LOGPROB_THRESHOLD, no_speech_threshold=NO_SPEECH_THRESHOLD,
-            max_new_tokens=MAX_NEW_TOKENS,
             # Not conditioning on earlier text stops one misheard phrase from looping.
             condition_on_previous_text=False, initial_prompt=prompt or None)
         # Prompted audio (the contracts-turn refine pass) stays sequential, the

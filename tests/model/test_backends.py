@@ -167,22 +167,3 @@ def test_openai_whisper_runs_without_network(openai_checkpoint: Path, jfk: np.nd
     r = subprocess.run(cmd, capture_output=True, text=True, timeout=300, env=env)
     assert r.returncode == 0, r.stderr[-2000:]
     assert wer(REFERENCE, r.stdout) <= 0.10, r.stdout
-
-
-def test_both_backends_cap_a_window_at_the_same_token_count(
-        jfk: np.ndarray, transcribers: dict[str, Transcriber],
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    """openai-whisper samples at most n_text_ctx // 2 tokens a window; faster-whisper
-    would go on to the whole context, so a looping window cost it twice as much."""
-    fw, ow = transcribers["faster-whisper"], transcribers["openai-whisper"]
-    cap = ow.model.dims.n_text_ctx // 2  # type: ignore[attr-defined]
-    seen: list[object] = []
-    real = fw.model.transcribe  # type: ignore[attr-defined]
-
-    def spy(audio: np.ndarray, **kw: object) -> object:
-        seen.append(kw.get("max_new_tokens"))
-        return real(audio, **kw)
-
-    monkeypatch.setattr(fw.model, "transcribe", spy)  # type: ignore[attr-defined]
-    fw.transcribe(jfk)
-    assert seen == [cap] and cap == 224
