@@ -167,3 +167,21 @@ def test_openai_whisper_runs_without_network(openai_checkpoint: Path, jfk: np.nd
     r = subprocess.run(cmd, capture_output=True, text=True, timeout=300, env=env)
     assert r.returncode == 0, r.stderr[-2000:]
     assert wer(REFERENCE, r.stdout) <= 0.10, r.stdout
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_transcribes_a_meeting_clip_to_its_end(backend: str,
+                                               transcribers: dict[str, Transcriber]) -> None:
+    """AMI dev00's last words ("... okay?") end at 30 s, after a window seek at 28 s.
+
+    A decoding length cap can silently drop them (a 112-token cap once did in
+    faster-whisper), so both backends must reach the end of the clip.
+    """
+    clip = SHARED / "data" / "ami" / "dev00.wav"
+    if not clip.is_file():
+        _missing(f"test audio {clip} is missing")
+    from assistant.core import audio
+
+    segments = transcribers[backend].transcribe(audio.load(clip))
+    assert segments[-1].end > 29.0
+    assert segments[-1].text.lower().rstrip(" ?.").endswith("okay")
