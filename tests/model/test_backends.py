@@ -185,3 +185,12 @@ def test_transcribes_a_meeting_clip_to_its_end(backend: str,
     segments = transcribers[backend].transcribe(audio.load(clip))
     assert segments[-1].end > 29.0
     assert segments[-1].text.lower().rstrip(" ?.").endswith("okay")
+
+
+def test_loading_a_model_puts_numpy_blas_on_one_thread(
+        transcribers: dict[str, Transcriber]) -> None:
+    from threadpoolctl import threadpool_info
+
+    assert len(transcribers) == 2
+    blas = [p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"]
+    assert blas and all(n == 1 for n in blas)
