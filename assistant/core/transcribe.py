@@ -98,7 +98,7 @@ class FasterWhisperTranscriber:
                  threads: int = 0, compute_type: str = "int8") -> None:
         from faster_whisper import BatchedInferencePipeline, WhisperModel
 
-        prepare_for_speech()  # malloc and BLAS threads, measured in runtime.py
+        prepare_for_speech()  # numpy's BLAS on one thread (runtime.py, measured there)
         try:
             self.model = WhisperModel(str(model_dir), device="cpu", compute_type=compute_type,
                                       cpu_threads=threads or default_threads(), num_workers=1,
