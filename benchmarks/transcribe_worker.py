@@ -4,14 +4,14 @@
         --audio CLIP [--audio CLIP ...] --repeats 3 --out result.json
 
 With `--mode path` (the default) each run is the app's file path, `transcribe_path`
-(what `pmc transcribe` and `pmc meeting import` do: decode and transcribe in windows
-of `--window` seconds), so decoding is inside the timed run; `--mode array` decodes
-first and times `Transcriber.transcribe` on the whole array. The model loads once
-(timed separately) and warms up on the first two seconds of JFK, so no backend pays
-for first-call set-up inside the timed runs. `--vad on|off` (array mode, faster-whisper
-only), `--compute-type`, `--beam` and `--threads` change one setting for the tuning
-experiments; without them this is exactly the Transcriber the app builds. Text goes
-back to the parent only through --out, for WER.
+(what `pmc transcribe` and `pmc meeting import` do: decode and transcribe in windows of
+`--window` seconds), so decoding is inside the timed run; `--mode array` decodes first
+and times `Transcriber.transcribe` on the whole array. The model loads once (timed
+separately) and warms up on the first two seconds of JFK, so no backend pays for
+first-call set-up inside the timed runs. `--vad on|off` (array mode, faster-whisper
+only), `--compute-type`, `--beam`, `--threads` and `--numpy-blas-threads` change one
+setting for the tuning experiments; without them this is exactly the Transcriber the app
+builds. Text goes back to the parent only through --out, for WER.
 """
 
 from __future__ import annotations
@@ -75,6 +75,8 @@ def main(argv: list[str] | None = None) -> None:
                     help="array mode, faster-whisper: temperature 0 only, no fallback")
     ap.add_argument("--batched", type=int, default=0,
                     help="array mode, faster-whisper: BatchedInferencePipeline batch size")
+    ap.add_argument("--numpy-blas-threads", type=int, default=0,
+                    help="override the app's one numpy BLAS thread (core/runtime.py)")
     ap.add_argument("--mode", choices=["path", "array"], default="path")
     ap.add_argument("--window", type=float, default=300.0, help="--mode path: window seconds")
     ap.add_argument("--no-warmup", action="store_true")
@@ -93,6 +95,10 @@ def main(argv: list[str] | None = None) -> None:
     t0 = time.perf_counter()
     t = _transcriber(a.backend, a.model, a.threads, a.beam, a.compute_type)
     load_s = time.perf_counter() - t0
+    if a.numpy_blas_threads:
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(limits=a.numpy_blas_threads, user_api="blas")
     after_load = own_status().get("VmRSS")
 
     def once(clip: str | np.ndarray) -> tuple[str, float]:

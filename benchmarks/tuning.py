@@ -1,10 +1,10 @@
 """Tuning experiments: what the settings the app hard-codes or defaults cost and buy.
 
-Not part of the default run (`--only tuning`). Each experiment changes one thing
-against the app's configuration on the same audio, in separate worker processes:
-threads (1 vs all cores) for Whisper, the LLM and live transcription; faster-whisper's
-VAD on vs off; the streaming window of `transcribe_path`; beam size 1 vs 5; int8 vs
-float32 compute; the openai-whisper backend with one thread vs two; and OpenMP's wait
+Not part of the default run (`--only tuning`). Each experiment changes one thing against
+the app's configuration on the same audio, in separate worker processes: threads (1 vs
+all cores) for Whisper, the LLM and live transcription; faster-whisper's VAD on vs off;
+numpy's BLAS threads; the streaming window of `transcribe_path`; beam size 1 vs 5; int8
+vs float32 compute; the openai-whisper backend with one thread vs two; and OpenMP's wait
 policy for the LLM. Settings are interleaved (A, B, A, B, ...) round by round, so a
 change in the machine's load hits every setting alike; each figure is the median over
 the rounds. WER is given beside every speed figure that could change the text.
@@ -17,7 +17,7 @@ from typing import Any
 
 from assistant.core.textnorm import wer
 from benchmarks.common import loadavg, median, run_worker
-from benchmarks.media import ami_clips, rendered, ten_minute_meeting
+from benchmarks.media import JFK, ami_clips, rendered, ten_minute_meeting
 
 
 def _whisper(label: str, settings: Sequence[tuple[str, list[str]]], clip: Any, ref: str | None,
@@ -107,9 +107,13 @@ def _experiments(repeats: int, clip: Any, ref: str, ten: Any,
         ("temperature, AMI tst00", lambda: _whisper(
             "faster-whisper temperature, AMI tst00",
             [("fallback (app)", ["--mode", "array", "--vad", "off"]),
-             ("temperature 0 only (as openai-whisper backend)",
+             ("temperature 0 only",
               ["--mode", "array", "--vad", "off", "--temperature0"])],
             next(p for p in ami_clips() if p.stem == "tst00"), None, repeats, log)),
+        ("numpy BLAS threads", lambda: _whisper(
+            "numpy BLAS threads (faster-whisper), JFK",
+            [("1 (app)", []), ("2 (numpy's default)", ["--numpy-blas-threads", "2"])],
+            JFK, None, repeats, log)),
         ("beam size", lambda: _whisper(
             "beam size", [("1 (app)", ["--beam", "1"]), ("5", ["--beam", "5"])], clip, ref,
             repeats, log)),
