@@ -8,6 +8,8 @@ fails it when CI is set, so CI can never pass by skipping.
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -29,6 +31,14 @@ def missing(msg: str) -> None:
     if os.environ.get("CI"):
         pytest.fail(msg, pytrace=False)
     pytest.skip(msg)
+
+
+@pytest.fixture()
+def network_namespace() -> None:
+    """`unshare -n` works here (root or user namespaces): the offline proofs run in one."""
+    if shutil.which("unshare") is None or subprocess.run(
+            ["unshare", "-n", "true"], capture_output=True).returncode != 0:
+        missing("unshare -n is not permitted here (needs root or user namespaces)")
 
 
 @pytest.fixture(autouse=True)

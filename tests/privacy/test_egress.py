@@ -9,8 +9,6 @@ live meeting (recording, live Whisper) and its processing afterwards.
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -23,31 +21,17 @@ from .test_crash_phases import CIRCLE, DATE, build_meeting, open_store, setup_ho
 pytestmark = [pytest.mark.e2e]
 
 
-def _unshare_works() -> bool:
-    if shutil.which("unshare") is None:
-        return False
-    return subprocess.run(["unshare", "-n", "true"], capture_output=True).returncode == 0
-
-
 class Offline(Run):
     def cmd(self, *args: str) -> list[str]:
         return ["unshare", "-n", *super().cmd(*args)]
 
 
-def _need_unshare() -> None:
-    if not _unshare_works():
-        msg = "unshare -n is not permitted here (needs root or user namespaces)"
-        if os.environ.get("CI"):
-            pytest.fail(msg, pytrace=False)
-        pytest.skip(msg)
-
-
 def test_live_meeting_offline(pmc_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                              tiny_en_dir: Path, smollm_path: Path) -> None:
+                              tiny_en_dir: Path, smollm_path: Path,
+                              network_namespace: None) -> None:
     """A short live meeting in real time (consent, timekeeper, recorder sealing chunks,
     live tiny.en), then `pmc meeting resume` transcribing and drafting it: all inside a
     network namespace with nothing but loopback."""
-    _need_unshare()
     setup_home(pmc_home, monkeypatch)
     wav, plan, _ = build_meeting(tmp_path)
     run = Offline(pmc_home, PMC_PASSPHRASE=PASSPHRASE)
@@ -68,8 +52,8 @@ def test_live_meeting_offline(pmc_home: Path, tmp_path: Path, monkeypatch: pytes
         store.close()
 
 
-def test_recap_goals_and_privacy_commands_offline(pmc_home: Path) -> None:
-    _need_unshare()
+def test_recap_goals_and_privacy_commands_offline(pmc_home: Path,
+                                                  network_namespace: None) -> None:
     run = Offline(pmc_home, PMC_PASSPHRASE=PASSPHRASE)
     assert "usage: pmc" in run("--help").stdout  # pmc itself starts in the namespace
     probe = subprocess.run(["unshare", "-n", "python3", "-c",
