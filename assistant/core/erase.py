@@ -94,9 +94,14 @@ def erased_spans(store: Store, meeting_id: int) -> list[Span]:
 
 
 def is_erased(store: Store, meeting_id: int) -> Callable[[int | None, float, float], bool]:
-    """A test for "was this stretch said in an erased span?", by the rule of `drop_erased_in`:
-    the erasing member's words touching their span, or anyone's words centred in one."""
-    rows = [(r[0], float(r[1]), float(r[2])) for r in store.db.execute(
+    """A test for "was this stretch said in an erased span?": the erasing member's words
+    touching their span, or anyone's words centred in one (`drop_erased_in` uses it too)."""
+    return _erased_test(store.db, meeting_id)
+
+
+def _erased_test(db: sqlite3.Connection,
+                 meeting_id: int) -> Callable[[int | None, float, float], bool]:
+    rows = [(r[0], float(r[1]), float(r[2])) for r in db.execute(
         "SELECT member_id, start, end FROM erasures WHERE meeting_id = ?", (meeting_id,))]
 
     def test(member_id: int | None, start: float, end: float) -> bool:
@@ -140,11 +145,6 @@ def _read(seq: int, start: float, path: Path, cipher: crypto.ChunkCipher | None)
         raise PMCError(f"{path} is not sealed, but this home's audio must be; "
                        "it was put there outside pmc")
     return _Chunk(seq, path, start, data[:len(data) - len(data) % SAMPLE_BYTES], False)
-
-
-def _replace(path: Path, data: bytes) -> None:
-    """Write `data` to `path` atomically: a crash leaves the old file or the new one."""
-    crypto.replace_file(path, data)
 
 
 def _ranges(chunk: _Chunk, spans: Sequence[Span]) -> list[tuple[int, int]]:
@@ -204,7 +204,8 @@ def silence(store: Store, meeting_id: int, spans: Sequence[Span],
         for i, j in ranges:
             samples[i:j] = 0
         plain = samples.tobytes()
-        _replace(path, cipher.seal_all(plain) if chunk.sealed and cipher is not None else plain)
+        data = cipher.seal_all(plain) if chunk.sealed and cipher is not None else plain
+        crypto.replace_file(path, data)
         out.chunks += 1
         with store.tx() as db:  # frames only change if a torn last frame was dropped
             db.execute("UPDATE audio_chunks SET frames = ? WHERE meeting_id = ? AND seq = ? "
@@ -313,11 +314,16 @@ def drop_erased_in(db: sqlite3.Connection, meeting_id: int) -> int:
     """`drop_erased_segments` inside the caller's transaction, so the segments are never
     committed at all. Call `retention.secure_delete` before it and `retention.scrub` after
     the commit (a checkpoint cannot run inside a transaction)."""
-    placed = ("EXISTS (SELECT 1 FROM erasures e WHERE e.meeting_id = t.meeting_id AND "
-              "t.start < e.end AND t.end > e.start AND (e.member_id = t.member_id OR "
-              "(t.start + t.end) / 2 BETWEEN e.start AND e.end))")
-    n = db.execute(f"DELETE FROM transcript_segments AS t WHERE t.meeting_id = ? AND "
-                   f"{placed}", (meeting_id,)).rowcount
-    db.execute(f"UPDATE contract_items AS t SET quote = '' WHERE t.meeting_id = ? AND "
-               f"t.quote != '' AND t.start IS NOT NULL AND {placed}", (meeting_id,))
-    return int(n)
+    erased = _erased_test(db, meeting_id)
+
+    def placed(sql: str) -> list[tuple[int]]:
+        return [(r[0],) for r in db.execute(sql, (meeting_id,))
+                if erased(r[1], float(r[2]), float(r[3]))]
+
+    segments = placed("SELECT id, member_id, start, end FROM transcript_segments "
+                      "WHERE meeting_id = ?")
+    db.executemany("DELETE FROM transcript_segments WHERE id = ?", segments)
+    db.executemany("UPDATE contract_items SET quote = '' WHERE id = ?",
+                   placed("SELECT id, member_id, start, end FROM contract_items "
+                          "WHERE meeting_id = ? AND quote != '' AND start IS NOT NULL"))
+    return len(segments)
