@@ -15,10 +15,12 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from assistant.core import agenda, models, privacy
+from assistant.core import models
 from assistant.core import settings as settings_mod
 from assistant.core.errors import PMCError
-from assistant.core.transcribe import Segment
+from assistant.core.meeting import agenda
+from assistant.core.privacy import guard as privacy
+from assistant.core.speech.transcribe import Segment
 
 Handler = Callable[[argparse.Namespace], int]
 # Commands that look at the circles' data start with a line if a crash left work undone.
@@ -114,7 +116,7 @@ def cmd_models_path(a: argparse.Namespace) -> int:
 
 
 def cmd_models_convert(a: argparse.Namespace) -> int:
-    from assistant.core.convert import convert_ct2_to_openai
+    from assistant.core.speech.convert import convert_ct2_to_openai
 
     src = models.resolve(a.name, "speech")
     out = convert_ct2_to_openai(src, src / "openai-whisper.pt")
@@ -124,13 +126,13 @@ def cmd_models_convert(a: argparse.Namespace) -> int:
 
 # --- transcription -------------------------------------------------------------
 def cmd_transcribe(a: argparse.Namespace) -> int:
-    from assistant import parts
-    from assistant.core.transcribe import transcribe_file
+    from assistant.core.speech.transcribe import transcribe_file
     from assistant.progress import Bar
+    from assistant.services import parts
 
     settings = settings_mod.load()
     path = Path(a.audio)
-    from assistant.core import audio as audio_mod
+    from assistant.core.audio import decode as audio_mod
 
     audio_mod.probe(path)  # validate before loading a model
     t = parts.build_transcriber(settings, a.model, a.backend)
@@ -143,7 +145,7 @@ def cmd_transcribe(a: argparse.Namespace) -> int:
 
 # --- circles -------------------------------------------------------------------
 def cmd_circle_create(a: argparse.Namespace) -> int:
-    from assistant import parts
+    from assistant.services import parts
 
     template = agenda.load_file(Path(a.agenda)) if a.agenda else agenda.DEFAULT_AGENDA
     store = parts.open_store()
@@ -153,7 +155,7 @@ def cmd_circle_create(a: argparse.Namespace) -> int:
 
 
 def cmd_circle_list(a: argparse.Namespace) -> int:
-    from assistant import parts
+    from assistant.services import parts
 
     store = parts.open_store()
     circles = store.circles()
@@ -165,7 +167,7 @@ def cmd_circle_list(a: argparse.Namespace) -> int:
 
 
 def cmd_circle_show(a: argparse.Namespace) -> int:
-    from assistant import parts
+    from assistant.services import parts
 
     store = parts.open_store()
     c = store.circle(a.name)
@@ -183,7 +185,7 @@ def cmd_circle_show(a: argparse.Namespace) -> int:
 
 
 def cmd_circle_add_member(a: argparse.Namespace) -> int:
-    from assistant import parts
+    from assistant.services import parts
 
     store = parts.open_store()
     m = store.add_member(store.circle(a.circle), a.member)
@@ -193,9 +195,9 @@ def cmd_circle_add_member(a: argparse.Namespace) -> int:
 
 # --- meetings ------------------------------------------------------------------
 def cmd_meeting_import(a: argparse.Namespace) -> int:
-    from assistant import parts
-    from assistant.core.pipeline import import_meeting
     from assistant.progress import Bar
+    from assistant.services import parts
+    from assistant.services.pipeline import import_meeting
 
     settings = settings_mod.load()
     store = parts.open_store()
@@ -216,7 +218,7 @@ def cmd_meeting_import(a: argparse.Namespace) -> int:
 
 
 def cmd_meeting_show(a: argparse.Namespace) -> int:
-    from assistant import parts
+    from assistant.services import parts
 
     store = parts.open_store()
     m = store.meeting(a.id)
@@ -236,7 +238,7 @@ def cmd_meeting_show(a: argparse.Namespace) -> int:
 
 
 def cmd_meeting_list(a: argparse.Namespace) -> int:
-    from assistant import parts
+    from assistant.services import parts
 
     store = parts.open_store()
     circles = [store.circle(a.circle)] if a.circle else store.circles()
@@ -251,8 +253,9 @@ def cmd_meeting_start(a: argparse.Namespace) -> int:
 
 
 def _run_tui(circle: str | None, device: str | None, record: bool) -> int:
-    from assistant import parts
-    from assistant.core import crypto, locations
+    from assistant.core import locations
+    from assistant.core.privacy import crypto
+    from assistant.services import parts
     from assistant.tui.app import run_app
 
     if (sys.stdin.isatty() and not crypto.is_encrypted(locations.home())
@@ -267,7 +270,7 @@ def _run_tui(circle: str | None, device: str | None, record: bool) -> int:
 
 
 def cmd_devices(a: argparse.Namespace) -> int:
-    from assistant.core.recorder import list_input_devices
+    from assistant.core.audio.recorder import list_input_devices
 
     devices = list_input_devices()
     if not devices:
@@ -279,8 +282,8 @@ def cmd_devices(a: argparse.Namespace) -> int:
 
 # --- recap, contracts, goals ---------------------------------------------------
 def cmd_recap(a: argparse.Namespace) -> int:
-    from assistant import parts
-    from assistant.core import recap
+    from assistant.core.reports import recap
+    from assistant.services import parts
 
     store = parts.open_store()
     store.meeting(a.id)

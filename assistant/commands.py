@@ -12,11 +12,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from assistant.core import goals as goals_mod
 from assistant.core import locations
 from assistant.core import settings as settings_mod
 from assistant.core.errors import PMCError
-from assistant.core.store import REPORT_STATUSES, Circle, Store
+from assistant.core.reports import goals as goals_mod
+from assistant.core.store.store import REPORT_STATUSES, Circle, Store
 
 
 def _date(value: str) -> dt.date:
@@ -46,7 +46,7 @@ def add_manual_item(store: Store, circle: Circle, member: str, date: dt.date, te
 
 
 def cmd_contract_add(a: argparse.Namespace) -> int:
-    from assistant import parts
+    from assistant.services import parts
 
     store = parts.open_store()
     iid = add_manual_item(store, store.circle(a.circle), a.member, a.date, " ".join(a.text))
@@ -55,7 +55,7 @@ def cmd_contract_add(a: argparse.Namespace) -> int:
 
 
 def cmd_contract_list(a: argparse.Namespace) -> int:
-    from assistant import parts
+    from assistant.services import parts
 
     store = parts.open_store()
     meeting = store.meeting(a.meeting)
@@ -68,7 +68,7 @@ def cmd_contract_list(a: argparse.Namespace) -> int:
 
 
 def cmd_contract_set(a: argparse.Namespace) -> int:
-    from assistant import parts
+    from assistant.services import parts
 
     store = parts.open_store()
     for iid in a.ids:
@@ -83,7 +83,7 @@ def cmd_contract_set(a: argparse.Namespace) -> int:
 
 
 def cmd_contract_report(a: argparse.Namespace) -> int:
-    from assistant import parts
+    from assistant.services import parts
 
     store = parts.open_store()
     store.meeting(a.meeting)
@@ -95,8 +95,7 @@ def cmd_contract_report(a: argparse.Namespace) -> int:
 
 def cmd_meeting_resume(a: argparse.Namespace) -> int:
     """Finish what a crash left: recover audio, transcribe, draft members not yet drafted."""
-    from assistant import parts
-    from assistant.core import resume
+    from assistant.services import parts, resume
 
     settings = settings_mod.load()
     store = parts.open_store()
@@ -115,8 +114,7 @@ def cmd_meeting_resume(a: argparse.Namespace) -> int:
 
 def cmd_status(a: argparse.Namespace) -> int:
     """What is incomplete, one line per meeting (crash-interrupted work and waiting drafts)."""
-    from assistant import parts
-    from assistant.core import resume
+    from assistant.services import parts, resume
 
     left = resume.report(parts.open_store())
     for s in left:
@@ -131,8 +129,8 @@ def incomplete_notice() -> None:
 
     Quiet on any failure: the command itself then reports the problem (e.g. no passphrase).
     """
-    from assistant import parts
-    from assistant.core import locations, resume
+    from assistant.core import locations
+    from assistant.services import parts, resume
 
     if not locations.database_path().exists():
         return
@@ -149,7 +147,7 @@ def incomplete_notice() -> None:
 
 
 def cmd_goals(a: argparse.Namespace) -> int:
-    from assistant import parts
+    from assistant.services import parts
 
     store = parts.open_store()
     circles = [store.circle(a.circle)] if a.circle else store.circles()
@@ -184,8 +182,8 @@ def run_script(store: Store, script: dict[str, Any], audio: Path, timeline: Path
                progress: Callable[[str, float], None],
                settings: settings_mod.Settings) -> int:
     """Create the script's circle and previous contracts, then import its meeting."""
-    from assistant import parts
-    from assistant.core.pipeline import import_meeting
+    from assistant.services import parts
+    from assistant.services.pipeline import import_meeting
 
     names = [m["name"] for m in script["members"]]
     circle = store.create_circle(script.get("circle", script.get("name", "Circle")), names)
@@ -225,9 +223,9 @@ class _TempHome:
 
 
 def cmd_demo(a: argparse.Namespace) -> int:
-    from assistant import parts
-    from assistant.core import recap
+    from assistant.core.reports import recap
     from assistant.progress import Bar
+    from assistant.services import parts
 
     demo = locations.package_data("demo")
     script = load_script(demo / "demo_circle.json")
@@ -249,9 +247,9 @@ def cmd_demo(a: argparse.Namespace) -> int:
 
 
 def cmd_eval(a: argparse.Namespace) -> int:
-    from assistant import parts
-    from assistant.core.evaluate import score_meeting
+    from assistant.core.reports.evaluate import score_meeting
     from assistant.progress import Bar
+    from assistant.services import parts
 
     script = load_script(Path(a.script))
     if "truth" not in script:

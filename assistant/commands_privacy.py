@@ -13,15 +13,17 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from assistant.core import crypto, locations
+from assistant.core import locations
 from assistant.core.errors import PMCError
-from assistant.core.store import Store
+from assistant.core.privacy import crypto
+from assistant.core.store.store import Store
 
 
 # --- encryption ----------------------------------------------------------------------------------
 def cmd_circle_create(a: argparse.Namespace) -> int:
-    from assistant import cli, parts
-    from assistant.core import agenda
+    from assistant import cli
+    from assistant.core.meeting import agenda
+    from assistant.services import parts
 
     if a.agenda:
         agenda.load_file(Path(a.agenda))  # a bad agenda fails before any passphrase prompt
@@ -72,8 +74,8 @@ def cmd_passphrase_change(a: argparse.Namespace) -> int:
 
 # --- retention -----------------------------------------------------------------------------------
 def cmd_purge(a: argparse.Namespace) -> int:
-    from assistant import parts
-    from assistant.core import retention
+    from assistant.core.privacy import retention
+    from assistant.services import parts
 
     store = parts.open_store()
     plan, counts = retention.purge(store, dt.date.today(), dry_run=a.dry_run)
@@ -86,8 +88,8 @@ def cmd_purge(a: argparse.Namespace) -> int:
 
 
 def cmd_forget(a: argparse.Namespace) -> int:
-    from assistant import parts
-    from assistant.core import retention
+    from assistant.core.privacy import retention
+    from assistant.services import parts
 
     store = parts.open_store()
     circle = store.circle(a.circle)
@@ -109,8 +111,8 @@ def cmd_forget(a: argparse.Namespace) -> int:
 def cmd_retention(a: argparse.Namespace) -> int:
     from dataclasses import replace
 
-    from assistant import parts
-    from assistant.core import retention
+    from assistant.core.privacy import retention
+    from assistant.services import parts
 
     store = parts.open_store()
     circle = store.circle(a.circle)

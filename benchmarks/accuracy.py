@@ -1,7 +1,7 @@
 """Benchmark 2: accuracy beside speed, Whisper tiny.en vs base (faster-whisper, int8).
 
 Clips with reference text: JFK, and each rendered meeting (reference = its script's
-turn texts in order). WER is assistant.core.textnorm.wer; the pooled figure weights
+turn texts in order). WER is assistant.core.drafting.textnorm.wer; the pooled figure weights
 each clip by its reference word count. Decoding is greedy and deterministic, so WER
 needs one run; the RTF beside it is the median of `repeats` runs.
 """
@@ -12,7 +12,7 @@ import subprocess
 import sys
 from typing import Any
 
-from assistant.core.textnorm import normalise_for_wer, wer
+from assistant.core.drafting.textnorm import normalise_for_wer, wer
 from benchmarks.common import ROOT, run_worker, spread
 from benchmarks.media import JFK, JFK_TEXT, rendered
 

@@ -40,7 +40,7 @@ def ensure_checkpoint(model: str = "whisper-tiny.en") -> Path:
 
 def decoding() -> str:
     """The decoding policy both backends ran with, from the app's own constants."""
-    from assistant.core import transcribe as tr
+    from assistant.core.speech import transcribe as tr
 
     temps = ", ".join(f"{t:g}" for t in tr.TEMPERATURES)
     return (f"both backends: greedy (beam 1), word timestamps, no conditioning on earlier "

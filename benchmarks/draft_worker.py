@@ -22,8 +22,8 @@ from benchmarks.media import rendered
 
 def members(count: int) -> list[dict[str, Any]]:
     """Up to `count` members with a contracts turn, taken round robin from the scripts."""
-    from assistant.core.attribution import TurnSpan, Utterance
-    from assistant.core.contracts import PreviousItem
+    from assistant.core.drafting.attribution import TurnSpan, Utterance
+    from assistant.core.drafting.contracts import PreviousItem
 
     per_script: list[list[dict[str, Any]]] = []
     item_id = 0
@@ -66,12 +66,12 @@ def main(argv: list[str] | None = None) -> None:
     a = ap.parse_args(argv)
 
     from assistant.core import models
-    from assistant.core.contracts import Drafter
-    from assistant.core.llm import LocalLLM
+    from assistant.core.drafting.contracts import Drafter
+    from assistant.core.drafting.llm import LocalLLM
 
     people = members(a.members)
     if a.whisper_first:
-        from assistant.core.transcribe import make_transcriber
+        from assistant.core.speech.transcribe import make_transcriber
         from benchmarks.media import JFK, load
 
         whisper = make_transcriber(models.resolve("whisper-tiny.en", "speech"),

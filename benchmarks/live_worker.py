@@ -72,9 +72,9 @@ def main(argv: list[str] | None = None) -> None:
     a = ap.parse_args(argv)
 
     from assistant.core import models
-    from assistant.core.live import LiveTranscriber
-    from assistant.core.recorder import FileSource, Recorder
-    from assistant.core.transcribe import make_transcriber
+    from assistant.core.audio.recorder import FileSource, Recorder
+    from assistant.core.speech.live import LiveTranscriber
+    from assistant.core.speech.transcribe import make_transcriber
 
     audio = load(Path(a.audio))[: int(a.seconds * 16000)]
     t0 = time.perf_counter()

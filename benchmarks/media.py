@@ -63,7 +63,7 @@ def ami_clips() -> list[Path]:
 
 
 def load(path: Path) -> np.ndarray:
-    from assistant.core import audio
+    from assistant.core.audio import decode as audio
 
     return audio.load(path)
 

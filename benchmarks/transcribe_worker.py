@@ -30,7 +30,7 @@ from benchmarks.media import JFK, load
 def _transcriber(backend: str, model: str, threads: int, beam: int,
                  compute_type: str | None) -> Any:
     from assistant.core import models
-    from assistant.core.transcribe import make_transcriber
+    from assistant.core.speech.transcribe import make_transcriber
 
     path = models.resolve(model, "speech")
     extra = {"compute_type": compute_type} if compute_type else {}
@@ -83,7 +83,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--out", required=True)
     a = ap.parse_args(argv)
 
-    from assistant.core.transcribe import transcribe_path
+    from assistant.core.speech.transcribe import transcribe_path
 
     raw = a.vad != "auto" or a.temperature0 or a.batched
     if a.mode == "path" and raw:

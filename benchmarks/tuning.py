@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from assistant.core.textnorm import wer
+from assistant.core.drafting.textnorm import wer
 from benchmarks.common import loadavg, median, run_worker
 from benchmarks.media import JFK, ami_clips, rendered, ten_minute_meeting
 

@@ -79,14 +79,14 @@ def shared_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def tiny_transcriber(tiny_en_dir: Path):  # type: ignore[no-untyped-def]
-    from assistant.core.transcribe import FasterWhisperTranscriber
+    from assistant.core.speech.transcribe import FasterWhisperTranscriber
 
     return FasterWhisperTranscriber(tiny_en_dir)
 
 
 @pytest.fixture(scope="session")
 def real_drafter(smollm_path: Path):  # type: ignore[no-untyped-def]
-    from assistant.core.contracts import Drafter
-    from assistant.core.llm import LocalLLM
+    from assistant.core.drafting.contracts import Drafter
+    from assistant.core.drafting.llm import LocalLLM
 
     return Drafter(LocalLLM(smollm_path))

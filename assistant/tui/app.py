@@ -18,14 +18,14 @@ from textual.binding import Binding
 from textual.dom import DOMNode
 from textual.screen import Screen
 
-from assistant.core.contracts import Drafter
-from assistant.core.recorder import AudioSource
+from assistant.core.audio.recorder import AudioSource
+from assistant.core.drafting.contracts import Drafter
 from assistant.core.settings import Settings
-from assistant.core.store import Store
-from assistant.core.transcribe import Transcriber
+from assistant.core.speech.transcribe import Transcriber
+from assistant.core.store.store import Store
 
 if TYPE_CHECKING:
-    from assistant.tui.session import MeetingSession
+    from assistant.services.session import MeetingSession
 
 
 class CircleApp(App[None]):
@@ -114,8 +114,8 @@ def make_app(*, settings: Settings, store: Store,
 
 def run_app(settings: Settings, store: Store, circle: str | None = None,
             input_device: str | None = None, record: bool = True) -> None:
-    from assistant import parts
-    from assistant.core.recorder import SoundDeviceSource
+    from assistant.core.audio.recorder import SoundDeviceSource
+    from assistant.services import parts
 
     device: int | str | None = input_device
     if isinstance(input_device, str) and input_device.isdigit():

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from textual.message import Message
 
-from assistant.core.transcribe import Segment
+from assistant.core.speech.transcribe import Segment
 
 
 @dataclass

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.core.recorder import (
+from assistant.core.audio.recorder import (
     Recorder,
     SoundDeviceSource,
     list_input_devices,
@@ -23,7 +23,7 @@ from assistant.core.recorder import (
     read_chunks,
     recover,
 )
-from assistant.core.transcribe import FasterWhisperTranscriber
+from assistant.core.speech.transcribe import FasterWhisperTranscriber
 
 REFERENCE = ("and so my fellow americans ask not what your country can do for you "
              "ask what you can do for your country")

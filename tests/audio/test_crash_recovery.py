@@ -32,7 +32,7 @@ def ramp(n: int) -> np.ndarray:
 
 
 def child(wav: str, out_dir: str) -> None:
-    from assistant.core.recorder import FileSource, Recorder
+    from assistant.core.audio.recorder import FileSource, Recorder
 
     src = FileSource(Path(wav), realtime=True)
     rec = Recorder(Path(out_dir), source=src, chunk_seconds=1.0)
@@ -55,7 +55,7 @@ def read_line(proc: subprocess.Popen[str], timeout: float) -> str:
 @pytest.mark.audio
 @pytest.mark.slow
 def test_sigkill_loses_at_most_the_last_second(tmp_path: Path) -> None:
-    from assistant.core.recorder import read_chunks, recover
+    from assistant.core.audio.recorder import read_chunks, recover
 
     signal_ = ramp(int(SECONDS * RATE))
     wav = tmp_path / "ramp.wav"

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant import parts
+from assistant.services import parts
 
 pytestmark = pytest.mark.e2e
 

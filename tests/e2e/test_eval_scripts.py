@@ -2,7 +2,7 @@
 
 Previous contracts are entered as `pmc contract add` does, the meeting is
 imported with the real tiny.en and SmolLM2 models, and recall, precision and
-report-back accuracy are computed by assistant/core/evaluate.py. Speech
+report-back accuracy are computed by assistant/core/reports/evaluate.py. Speech
 recognition of synthetic voices is the limiting factor here (drafting on the
 scripts' own words is tested separately in tests/model/test_drafting_text.py).
 """
@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from assistant import parts
 from assistant.commands import add_manual_item
-from assistant.core.evaluate import score_meeting
-from assistant.core.pipeline import import_meeting
+from assistant.core.reports.evaluate import score_meeting
+from assistant.services import parts
+from assistant.services.pipeline import import_meeting
 
 pytestmark = [pytest.mark.e2e, pytest.mark.model, pytest.mark.slow]
 

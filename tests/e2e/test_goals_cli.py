@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from assistant import parts
+from assistant.services import parts
 
 pytestmark = pytest.mark.e2e
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant import parts
-from assistant.core.evaluate import score_meeting
+from assistant.core.reports.evaluate import score_meeting
+from assistant.services import parts
 
 pytestmark = [pytest.mark.e2e, pytest.mark.model, pytest.mark.slow]
 

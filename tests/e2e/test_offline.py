@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant.core import privacy
-from assistant.core.attribution import TurnSpan, attribute
-from assistant.core.textnorm import wer
+from assistant.core.drafting.attribution import TurnSpan, attribute
+from assistant.core.drafting.textnorm import wer
+from assistant.core.privacy import guard as privacy
 
 pytestmark = [pytest.mark.e2e, pytest.mark.model]
 
@@ -43,7 +43,7 @@ def guarded(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
 
 def test_pipeline_under_socket_guard(guarded, tiny_transcriber, real_drafter,  # type: ignore[no-untyped-def]
                                      shared_dir: Path) -> None:
-    from assistant.core import audio
+    from assistant.core.audio import decode as audio
 
     with pytest.raises(privacy.EgressBlocked):
         socket.create_connection(("192.0.2.1", 443), timeout=1)
@@ -54,7 +54,7 @@ def test_pipeline_under_socket_guard(guarded, tiny_transcriber, real_drafter,  #
     assert wer(JFK, " ".join(s.text for s in segments)) <= 0.10
     turn = TurnSpan(1, 1, "Ana", "contracts", 0.0, 11.0)
     said = attribute(segments, [turn])
-    from assistant.core.attribution import Utterance
+    from assistant.core.drafting.attribution import Utterance
 
     said.append(Utterance(turn, 11.0, 14.0, "I will send the survey results to my committee "
                                             "by Friday."))

@@ -17,9 +17,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from assistant.core.drafting.textnorm import wer
 from assistant.core.errors import PMCError
-from assistant.core.textnorm import wer
-from assistant.core.transcribe import Transcriber, make_transcriber
+from assistant.core.speech.transcribe import Transcriber, make_transcriber
 
 pytestmark = pytest.mark.model
 
@@ -48,7 +48,7 @@ def _need_openai() -> None:
 def jfk() -> np.ndarray:
     if not JFK.is_file():
         _missing(f"test audio {JFK} is missing")
-    from assistant.core import audio
+    from assistant.core.audio import decode as audio
 
     return audio.load(JFK)
 
@@ -56,7 +56,7 @@ def jfk() -> np.ndarray:
 @pytest.fixture(scope="module")
 def openai_checkpoint(tiny_en_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     _need_openai()
-    from assistant.core.convert import convert_ct2_to_openai
+    from assistant.core.speech.convert import convert_ct2_to_openai
 
     return convert_ct2_to_openai(tiny_en_dir, tmp_path_factory.mktemp("ow") / "tiny.en.pt")
 
@@ -117,8 +117,8 @@ def test_backends_agree_on_word_timing(jfk: np.ndarray,
 
 def test_ct2_directory_finds_its_converted_checkpoint(tiny_en_dir: Path, openai_checkpoint: Path,
                                                       tmp_path: Path, jfk: np.ndarray) -> None:
-    from assistant.core.convert import CHECKPOINT_NAME
-    from assistant.core.openai_backend import OpenAIWhisperTranscriber
+    from assistant.core.speech.convert import CHECKPOINT_NAME
+    from assistant.core.speech.openai_backend import OpenAIWhisperTranscriber
 
     model_dir = tmp_path / "whisper-tiny.en"
     model_dir.mkdir()
@@ -132,7 +132,7 @@ def test_ct2_directory_finds_its_converted_checkpoint(tiny_en_dir: Path, openai_
 
 
 def test_a_damaged_checkpoint_is_a_clear_error(tmp_path: Path, openai_checkpoint: Path) -> None:
-    from assistant.core.openai_backend import OpenAIWhisperTranscriber
+    from assistant.core.speech.openai_backend import OpenAIWhisperTranscriber
 
     bad = tmp_path / "bad.pt"
     bad.write_bytes(openai_checkpoint.read_bytes()[:100_000])
@@ -149,8 +149,8 @@ def hook(event, args):
         raise SystemExit(f"network use: {event} {args[1:]}")
 sys.addaudithook(hook)
 from pathlib import Path
-from assistant.core import audio
-from assistant.core.openai_backend import OpenAIWhisperTranscriber
+from assistant.core.audio import decode as audio
+from assistant.core.speech.openai_backend import OpenAIWhisperTranscriber
 t = OpenAIWhisperTranscriber(Path(sys.argv[1]), threads=1)
 print(" ".join(s.text for s in t.transcribe(audio.load(sys.argv[2]))))
 """
@@ -180,7 +180,7 @@ def test_transcribes_a_meeting_clip_to_its_end(backend: str,
     clip = SHARED / "data" / "ami" / "dev00.wav"
     if not clip.is_file():
         _missing(f"test audio {clip} is missing")
-    from assistant.core import audio
+    from assistant.core.audio import decode as audio
 
     segments = transcribers[backend].transcribe(audio.load(clip))
     assert segments[-1].end > 29.0

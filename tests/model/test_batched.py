@@ -13,8 +13,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.core import transcribe as tr
-from assistant.core.textnorm import wer
+from assistant.core.drafting.textnorm import wer
+from assistant.core.speech import transcribe as tr
 
 pytestmark = pytest.mark.model
 
@@ -29,7 +29,7 @@ MIN_SECONDS = 60.0
 
 @pytest.fixture(scope="module")
 def jfk(shared_dir: Path) -> np.ndarray:
-    from assistant.core import audio
+    from assistant.core.audio import decode as audio
 
     return audio.load(shared_dir / "data" / "speech" / "jfk.flac")
 

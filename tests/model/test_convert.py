@@ -18,7 +18,8 @@ from typing import Any
 import numpy as np
 import pytest
 
-from assistant.core.convert import (
+from assistant.core.errors import PMCError
+from assistant.core.speech.convert import (
     CHECKPOINT_NAME,
     checkpoint_path,
     convert_ct2_to_openai,
@@ -27,7 +28,6 @@ from assistant.core.convert import (
     read_ct2,
     read_ct2_header,
 )
-from assistant.core.errors import PMCError
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared"
 JFK = SHARED / "data" / "speech" / "jfk.flac"
@@ -247,7 +247,7 @@ def test_tiny_en_decodes_the_same_tokens_as_ctranslate2(tiny_en_dir: Path,
         if os.environ.get("CI"):
             pytest.fail(f"test audio {JFK} is missing", pytrace=False)
         pytest.skip(f"test audio {JFK} is missing")
-    from assistant.core import audio
+    from assistant.core.audio import decode as audio
 
     out = convert_ct2_to_openai(tiny_en_dir, tmp_path / CHECKPOINT_NAME)
     ckpt = torch.load(out, map_location="cpu", weights_only=True)

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant.core.attribution import TurnSpan, Utterance
-from assistant.core.contracts import PreviousItem
-from assistant.core.evaluate import matches
+from assistant.core.drafting.attribution import TurnSpan, Utterance
+from assistant.core.drafting.contracts import PreviousItem
+from assistant.core.reports.evaluate import matches
 
 pytestmark = pytest.mark.model
 
@@ -74,7 +74,7 @@ def test_drafting_on_spoken_words_meets_09(real_drafter, shared_dir: Path) -> No
 
 def test_llm_rephrasings_are_grounded(real_drafter, shared_dir: Path) -> None:  # type: ignore[no-untyped-def]
     """Whatever the model wrote and the check accepted uses only words the member said."""
-    from assistant.core.textnorm import content_stems
+    from assistant.core.drafting.textnorm import content_stems
 
     script = json.loads((shared_dir / "data/pmc/circle_dev1.json").read_text())
     date = dt.date.fromisoformat(script["meeting_date"])

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.core.textnorm import wer
+from assistant.core.drafting.textnorm import wer
 
 pytestmark = pytest.mark.model
 
@@ -50,7 +50,7 @@ def test_formats(fmt: str, shared_dir: Path, tiny_en_dir: Path, pmc_home: Path) 
 def test_in_memory_array_with_offset(tiny_transcriber, shared_dir: Path) -> None:  # type: ignore[no-untyped-def]
     import numpy as np
 
-    from assistant.core import audio
+    from assistant.core.audio import decode as audio
 
     samples = audio.load(shared_dir / "data/speech/jfk.flac")
     padded = np.concatenate([np.zeros(16000 * 2, dtype=np.float32), samples])

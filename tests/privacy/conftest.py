@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from assistant import parts
-from assistant.core import crypto, locations
-from assistant.core.store import Store
+from assistant.core import locations
+from assistant.core.privacy import crypto
+from assistant.core.store.store import Store
+from assistant.services import parts
 
 REPO = Path(__file__).resolve().parents[2]
 PASSPHRASE = "correct horse battery staple"

@@ -27,10 +27,10 @@ from pathlib import Path
 
 
 def main(argv: list[str]) -> int:
-    from assistant import parts
     from assistant.core import settings as settings_mod
-    from assistant.core.recorder import FileSource
-    from assistant.tui.session import MeetingSession
+    from assistant.core.audio.recorder import FileSource
+    from assistant.services import parts
+    from assistant.services.session import MeetingSession
 
     circle_name, wav, plan_path, date = argv[:4]
     fast = "--fast" in argv

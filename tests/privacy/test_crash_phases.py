@@ -33,11 +33,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant import parts
-from assistant.core import crypto
-from assistant.core.agenda import Segment
-from assistant.core.resume import ACTIVE_S, fmt_audio
-from assistant.core.store import Store
+from assistant.core.meeting.agenda import Segment
+from assistant.core.privacy import crypto
+from assistant.core.store.store import Store
+from assistant.services import parts
+from assistant.services.resume import ACTIVE_S, fmt_audio
 
 from .conftest import PASSPHRASE, REPO, Run
 

@@ -20,9 +20,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.core import crypto
-from assistant.core.recorder import FileSource, Recorder, read_chunks, recover
-from assistant.core.store import Store
+from assistant.core.audio.recorder import FileSource, Recorder, read_chunks, recover
+from assistant.core.privacy import crypto
+from assistant.core.store.store import Store
 
 from .conftest import PASSPHRASE, Run
 

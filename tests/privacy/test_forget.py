@@ -15,11 +15,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant import parts
-from assistant.core import crypto, erase, locations, retention
-from assistant.core.recorder import CHUNK_RE, RATE, FileSource, Recorder, recover
-from assistant.core.store import Store
-from assistant.tui.session import meeting_audio, save_chunk, stored_chunks
+from assistant.core import locations
+from assistant.core.audio.recorder import CHUNK_RE, RATE, FileSource, Recorder, recover
+from assistant.core.privacy import crypto, erase, retention
+from assistant.core.store.store import Store
+from assistant.services import parts
+from assistant.services.session import meeting_audio, save_chunk, stored_chunks
 
 from .conftest import PASSPHRASE, Run
 

@@ -15,8 +15,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.core import crypto
-from assistant.core.recorder import FileSource, Recorder, read_chunks, recover
+from assistant.core.audio.recorder import FileSource, Recorder, read_chunks, recover
+from assistant.core.privacy import crypto
 
 pytestmark = [pytest.mark.slow]
 

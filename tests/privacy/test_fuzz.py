@@ -16,12 +16,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assistant.core import agenda, timeline
 from assistant.core import settings as settings_mod
-from assistant.core.attribution import TurnSpan, Utterance
-from assistant.core.contracts import Drafter
+from assistant.core.drafting.attribution import TurnSpan, Utterance
+from assistant.core.drafting.contracts import Drafter
 from assistant.core.errors import PMCError
-from assistant.core.store import Store
+from assistant.core.meeting import agenda, timeline
+from assistant.core.store.store import Store
 
 COUNTS: dict[str, int] = {}
 FAST = settings(max_examples=300, deadline=None,
@@ -45,7 +45,7 @@ def _report(name: str, n: int, minimum: int) -> None:
 
 
 def test_fuzz_audio_import_writes_nothing_on_rejection(tmp_path: Path) -> None:
-    from assistant.core.pipeline import import_meeting
+    from assistant.services.pipeline import import_meeting
 
     store = Store(tmp_path / "db.sqlite3")
     circle = store.create_circle("Fuzz", ["Ana", "Ben"])
@@ -82,7 +82,7 @@ def test_fuzz_audio_import_writes_nothing_on_rejection(tmp_path: Path) -> None:
 
 
 def test_a_wav_chunk_running_past_the_end_is_a_one_line_error(tmp_path: Path) -> None:
-    from assistant.core import audio
+    from assistant.core.audio import decode as audio
 
     wav = tmp_path / "bad.wav"
     wav.write_bytes(b"RIFF\x00\x00\x00\x01WAVE\x00\x00\x00\x00\x00\x00\x00\x01")

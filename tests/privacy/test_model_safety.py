@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from packaging.version import Version
 
-from assistant import parts
 from assistant.core import models
 from assistant.core.errors import PMCError
 from assistant.core.settings import Settings
+from assistant.services import parts
 
 REPO = Path(__file__).resolve().parents[2]
 

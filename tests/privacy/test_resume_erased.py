@@ -18,14 +18,15 @@ from typing import Any
 import numpy as np
 import pytest
 
-from assistant.core import crypto, erase, resume, retention
-from assistant.core.audio import load
-from assistant.core.chunks import save_chunk, stored_chunks
-from assistant.core.consent import ConsentLedger
-from assistant.core.contracts import Drafter
-from assistant.core.recorder import CHUNK_RE, RATE, FileSource, Recorder
-from assistant.core.store import Store
-from assistant.core.transcribe import Segment
+from assistant.core.audio.chunks import save_chunk, stored_chunks
+from assistant.core.audio.decode import load
+from assistant.core.audio.recorder import CHUNK_RE, RATE, FileSource, Recorder
+from assistant.core.drafting.contracts import Drafter
+from assistant.core.meeting.consent import ConsentLedger
+from assistant.core.privacy import crypto, erase, retention
+from assistant.core.speech.transcribe import Segment
+from assistant.core.store.store import Store
+from assistant.services import resume
 
 from .conftest import REPO
 

@@ -9,7 +9,7 @@ import pytest
 from tui_helpers import make_store
 
 from assistant.core import locations
-from assistant.core.store import Store
+from assistant.core.store.store import Store
 
 
 @pytest.fixture(autouse=True)

@@ -18,9 +18,10 @@ from tui_helpers import (
 )
 
 from assistant.core import locations
+from assistant.core.audio.recorder import chunk_name
 from assistant.core.errors import PMCError
-from assistant.core.recorder import chunk_name
-from assistant.core.store import Store
+from assistant.core.store.store import Store
+from assistant.services.session import meeting_audio_dir, stored_chunks
 from assistant.tui.screens.attendance import AttendanceScreen
 from assistant.tui.screens.end import EndScreen
 from assistant.tui.screens.goals import GoalsScreen
@@ -30,7 +31,6 @@ from assistant.tui.screens.meetings import MeetingsScreen
 from assistant.tui.screens.recap import RecapScreen
 from assistant.tui.screens.review import ReviewScreen
 from assistant.tui.screens.timekeeper import TimekeeperScreen
-from assistant.tui.session import meeting_audio_dir, stored_chunks
 
 pytestmark = pytest.mark.tui
 
@@ -311,7 +311,7 @@ async def test_quitting_before_the_meeting_starts_leaves_no_meeting(store) -> No
 
 def test_run_app_wires_the_real_parts(store, monkeypatch) -> None:
     """What `pmc` runs: parts from settings, the chosen input device, no model loaded yet."""
-    from assistant.core.recorder import SoundDeviceSource
+    from assistant.core.audio.recorder import SoundDeviceSource
     from assistant.core.settings import Settings
     from assistant.tui import app as app_mod
 

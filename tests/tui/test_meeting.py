@@ -22,14 +22,14 @@ from tui_helpers import (
 )
 
 from assistant.core import locations
-from assistant.core.recap import recap_markdown
-from assistant.core.recorder import CHUNK_RE
+from assistant.core.audio.recorder import CHUNK_RE
+from assistant.core.reports.recap import recap_markdown
+from assistant.services.session import stored_chunks
 from assistant.tui.screens.consent import ConsentScreen
 from assistant.tui.screens.end import EndScreen
 from assistant.tui.screens.recap import RecapScreen
 from assistant.tui.screens.review import ReviewScreen
 from assistant.tui.screens.timekeeper import TimekeeperScreen
-from assistant.tui.session import stored_chunks
 
 pytestmark = [pytest.mark.tui, pytest.mark.slow]
 

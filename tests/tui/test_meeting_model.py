@@ -9,9 +9,9 @@ import pytest
 from test_meeting import PICK, drive_meeting, finish_processing
 from tui_helpers import FakeClock, Sources, build_app, screen_text, short_meeting
 
-from assistant.core.contracts import Drafter
-from assistant.core.llm import LocalLLM
-from assistant.core.transcribe import FasterWhisperTranscriber
+from assistant.core.drafting.contracts import Drafter
+from assistant.core.drafting.llm import LocalLLM
+from assistant.core.speech.transcribe import FasterWhisperTranscriber
 from assistant.tui.screens.review import ReviewScreen
 
 pytestmark = [pytest.mark.tui, pytest.mark.model, pytest.mark.slow]

@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from tui_helpers import TODAY, build_app, screen_text
 
-from assistant.core.store import Store
+from assistant.core.store.store import Store
 from assistant.tui.screens.home import HomeScreen
 
 pytestmark = pytest.mark.tui

@@ -14,7 +14,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 from tui_helpers import TODAY, FakeClock, Sources, build_app
 
-from assistant.core.store import Store
+from assistant.core.store.store import Store
 from assistant.tui.screens.end import EndScreen
 from assistant.tui.screens.goals import GoalsScreen
 from assistant.tui.screens.meetings import MeetingsScreen
@@ -166,7 +166,7 @@ def test_timekeeper_challenges_red_off_record(snap_compare, store, size) -> None
 @pytest.mark.parametrize("size", SIZES)
 def test_timekeeper_live_transcript(snap_compare, store, size) -> None:
     """The live transcript pane shows what the worker delivered, attributed to the turn."""
-    from assistant.core.transcribe import Segment
+    from assistant.core.speech.transcribe import Segment
     from assistant.tui.messages import SegmentTranscribed
 
     clock = FakeClock()

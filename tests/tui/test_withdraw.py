@@ -22,13 +22,13 @@ from tui_helpers import (
     wait_for,
 )
 
-from assistant.core import erase
-from assistant.core.recorder import RATE, read_chunks
-from assistant.core.store import Store
+from assistant.core.audio.recorder import RATE, read_chunks
+from assistant.core.privacy import erase
+from assistant.core.store.store import Store
+from assistant.services.session import stored_chunks
 from assistant.tui.screens.end import EndScreen
 from assistant.tui.screens.modals import ConsentModal, EraseChoiceModal
 from assistant.tui.screens.timekeeper import TimekeeperScreen
-from assistant.tui.session import stored_chunks
 
 pytestmark = [pytest.mark.tui, pytest.mark.slow]
 

@@ -24,11 +24,11 @@ from rich.console import Console
 from textual.app import App
 from textual.pilot import Pilot
 
-from assistant.core.contracts import Drafter
-from assistant.core.recorder import FileSource
+from assistant.core.audio.recorder import FileSource
+from assistant.core.drafting.contracts import Drafter
 from assistant.core.settings import Settings
-from assistant.core.store import Store
-from assistant.core.transcribe import Segment
+from assistant.core.speech.transcribe import Segment
+from assistant.core.store.store import Store
 from assistant.tui.app import CircleApp, make_app
 
 RATE = 16000

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assistant.core import agenda
-from assistant.core.agenda import DEFAULT_AGENDA, SEGMENT_IDS, Segment
 from assistant.core.errors import PMCError
+from assistant.core.meeting import agenda
+from assistant.core.meeting.agenda import DEFAULT_AGENDA, SEGMENT_IDS, Segment
 
 FAST = settings(max_examples=80, deadline=None, database=None)
 

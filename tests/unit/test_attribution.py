@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from assistant.core.attribution import TOLERANCE, TurnSpan, Utterance, attribute
-from assistant.core.transcribe import Segment, Word
+from assistant.core.drafting.attribution import TOLERANCE, TurnSpan, Utterance, attribute
+from assistant.core.speech.transcribe import Segment, Word
 
 ANA = TurnSpan(1, 10, "Ana", "contracts", 0.0, 10.0)
 BEN = TurnSpan(2, 11, "Ben", "contracts", 10.0, 20.0)

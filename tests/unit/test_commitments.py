@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assistant.core import commitments
-from assistant.core.commitments import Candidate
+from assistant.core.drafting import commitments
+from assistant.core.drafting.commitments import Candidate
 
 FAST = settings(max_examples=150, deadline=None, database=None)
 

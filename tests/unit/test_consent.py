@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.core.consent import CONSENT_TEXT, ConsentLedger, Person
-from assistant.core.store import Store
+from assistant.core.meeting.consent import CONSENT_TEXT, ConsentLedger, Person
+from assistant.core.store.store import Store
 
 
 def test_each_member_consents_separately() -> None:

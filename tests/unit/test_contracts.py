@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from assistant.core.attribution import Utterance
-from assistant.core.contracts import Drafter, DraftItem, PreviousItem
-from assistant.core.prompts import Prompt
+from assistant.core.drafting.attribution import Utterance
+from assistant.core.drafting.contracts import Drafter, DraftItem, PreviousItem
+from assistant.core.drafting.prompts import Prompt
 
 MEETING = dt.date(2024, 3, 12)  # Tuesday
 NEXT = dt.date(2024, 3, 26)

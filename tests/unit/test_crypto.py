@@ -13,11 +13,11 @@ from typing import Any
 import numpy as np
 import pytest
 
-from assistant.core import crypto
-from assistant.core import recorder as rec_mod
+from assistant.core.audio import recorder as rec_mod
+from assistant.core.audio.recorder import Recorder, read_chunks, recover
 from assistant.core.errors import PMCError
-from assistant.core.recorder import Recorder, read_chunks, recover
-from assistant.core.store import Store
+from assistant.core.privacy import crypto
+from assistant.core.store.store import Store
 
 RATE = 16000
 BLOCK = 1600

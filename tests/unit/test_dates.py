@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assistant.core import dates
+from assistant.core.drafting import dates
 
 FAST = settings(max_examples=200, deadline=None, database=None)
 TUE = dt.date(2024, 3, 12)  # a Tuesday

@@ -7,9 +7,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.core import erase, locations
-from assistant.core.recorder import RATE
-from assistant.core.store import Store
+from assistant.core import locations
+from assistant.core.audio.recorder import RATE
+from assistant.core.privacy import erase
+from assistant.core.store.store import Store
 
 
 def test_merge_pads_sorts_and_joins() -> None:
@@ -69,9 +70,9 @@ def test_is_erased_follows_the_same_rule_as_dropping_segments(store: Store) -> N
 
 
 def test_process_meeting_drafts_nothing_from_an_erased_span(store: Store) -> None:
-    from assistant.core import pipeline
-    from assistant.core.contracts import Drafter
-    from assistant.core.transcribe import Segment, Word
+    from assistant.core.drafting.contracts import Drafter
+    from assistant.core.speech.transcribe import Segment, Word
+    from assistant.services import pipeline
 
     c = store.create_circle("Glacier", ["Ana", "Ben"])
     ana, ben = store.members(c)

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from assistant.core import evaluate
-from assistant.core.evaluate import Score
-from assistant.core.store import Store
+from assistant.core.reports import evaluate
+from assistant.core.reports.evaluate import Score
+from assistant.core.store.store import Store
 
 
 @pytest.mark.parametrize("text, keys, expected", [

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from assistant.core import goals
-from assistant.core.store import Circle, Member, Store
+from assistant.core.reports import goals
+from assistant.core.store.store import Circle, Member, Store
 
 
 @dataclass

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assistant.core import commitments, grounding
+from assistant.core.drafting import commitments, grounding
 
 FAST = settings(max_examples=100, deadline=None, database=None)
 CLAUSE = "I will finish the draft of chapter two by Friday."

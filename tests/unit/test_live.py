@@ -8,8 +8,8 @@ import time
 import numpy as np
 import pytest
 
-from assistant.core.live import RATE, LiveTranscriber
-from assistant.core.transcribe import Segment
+from assistant.core.speech.live import RATE, LiveTranscriber
+from assistant.core.speech.transcribe import Segment
 
 
 def tone(seconds: float, amp: float = 0.2) -> np.ndarray:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from assistant.core import migrations
+from assistant.core.store import migrations
 
 TABLES = {"circles", "members", "meetings", "attendance", "consent_events", "turns",
           "transcript_segments", "contract_items", "report_back", "audio_chunks"}

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from assistant.core.attribution import TurnSpan, Utterance
-from assistant.core.pipeline import _slice, refine_contracts
-from assistant.core.transcribe import Segment, Word
+from assistant.core.drafting.attribution import TurnSpan, Utterance
+from assistant.core.speech.transcribe import Segment, Word
+from assistant.services.pipeline import _slice, refine_contracts
 
 RATE = 16000
 
@@ -73,9 +73,9 @@ def test_second_pass_replaces_only_contracts_turns_and_keeps_words_inside_the_tu
 def test_an_item_carried_over_by_the_timekeeper_is_not_drafted_twice() -> None:
     import datetime as dt
 
-    from assistant.core.contracts import DraftItem
-    from assistant.core.pipeline import Analysis, write_analysis
-    from assistant.core.store import Store
+    from assistant.core.drafting.contracts import DraftItem
+    from assistant.core.store.store import Store
+    from assistant.services.pipeline import Analysis, write_analysis
 
     store = Store(":memory:")
     circle = store.create_circle("C", ["Ana"])

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from assistant.core import privacy
-from assistant.core.privacy import EgressBlocked
+from assistant.core.privacy import guard as privacy
+from assistant.core.privacy.guard import EgressBlocked
 
 ORIGINAL_CONNECT = socket.socket.connect
 ORIGINAL_GETADDRINFO = socket.getaddrinfo

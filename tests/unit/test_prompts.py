@@ -9,8 +9,9 @@ from typing import Any
 
 import pytest
 
-from assistant.core import locations, prompts
-from assistant.core.prompts import Prompt
+from assistant.core import locations
+from assistant.core.drafting import prompts
+from assistant.core.drafting.prompts import Prompt
 
 GOOD: dict[str, Any] = {
     "name": "p", "version": 1, "max_tokens": 32, "temperature": 0.0,

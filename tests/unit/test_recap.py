@@ -13,8 +13,8 @@ from typing import Any
 import icalendar
 import pytest
 
-from assistant.core import recap
-from assistant.core.store import Store
+from assistant.core.reports import recap
+from assistant.core.store.store import Store
 
 TRANSCRIPT = [
     "Honestly the basement flooded twice and my cat learned to open the fridge door.",

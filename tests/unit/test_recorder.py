@@ -16,9 +16,8 @@ from typing import Any
 import numpy as np
 import pytest
 
-from assistant.core import recorder as rec_mod
-from assistant.core.errors import PMCError
-from assistant.core.recorder import (
+from assistant.core.audio import recorder as rec_mod
+from assistant.core.audio.recorder import (
     ChunkInfo,
     FileSource,
     Recorder,
@@ -26,6 +25,7 @@ from assistant.core.recorder import (
     read_chunks,
     recover,
 )
+from assistant.core.errors import PMCError
 
 RATE = 16000
 BLOCK = 1600  # 0.1 s

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assistant.core import reportback
-from assistant.core.reportback import Suggestion
+from assistant.core.drafting import reportback
+from assistant.core.drafting.reportback import Suggestion
 
 FAST = settings(max_examples=100, deadline=None, database=None)
 REVIEW = (1, "Finish the literature review")

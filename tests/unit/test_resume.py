@@ -1,4 +1,4 @@
-"""Resuming after a crash (assistant/core/resume.py) with a scripted transcriber.
+"""Resuming after a crash (assistant/services/resume.py) with a scripted transcriber.
 
 Real store, real chunk files and recovery, the rule-based drafter; the transcriber is a
 fake that "hears" the script lines inside the audio it is given, and crashes are
@@ -16,13 +16,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.core import locations, resume
-from assistant.core.chunks import meeting_audio_dir
-from assistant.core.contracts import Drafter
+from assistant.core import locations
+from assistant.core.audio.chunks import meeting_audio_dir
+from assistant.core.audio.recorder import chunk_name
+from assistant.core.drafting.contracts import Drafter
 from assistant.core.errors import PMCError
-from assistant.core.recorder import chunk_name
-from assistant.core.store import Meeting, Store
-from assistant.core.transcribe import Segment
+from assistant.core.speech.transcribe import Segment
+from assistant.core.store.store import Meeting, Store
+from assistant.services import resume
 
 RATE = 16000
 SCRIPT = [(0.5, 2.5, "I will send the survey to ten students by March 20."),

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant.core import locations, retention
-from assistant.core.store import Store
+from assistant.core import locations
+from assistant.core.privacy import retention
+from assistant.core.store.store import Store
 
 
 def _meeting(store: Store, circle, date: str, words: dict[int, str],  # type: ignore[no-untyped-def]

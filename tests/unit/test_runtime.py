@@ -10,7 +10,7 @@ import sys
 def test_numpy_blas_on_one_thread_after_prepare() -> None:
     code = ("from threadpoolctl import threadpool_info\n"
             "import numpy\n"
-            "from assistant.core.runtime import prepare_for_speech\n"
+            "from assistant.core.speech.runtime import prepare_for_speech\n"
             "before = [p['num_threads'] for p in threadpool_info() if p['user_api'] == 'blas']\n"
             "prepare_for_speech()\n"
             "after = [p['num_threads'] for p in threadpool_info() if p['user_api'] == 'blas']\n"

@@ -8,10 +8,11 @@ import time
 import numpy as np
 import pytest
 
-from assistant import parts
-from assistant.core import crypto, locations
-from assistant.core.recorder import FileSource
-from assistant.tui.session import MeetingSession, meeting_audio, recover_meeting
+from assistant.core import locations
+from assistant.core.audio.recorder import FileSource
+from assistant.core.privacy import crypto
+from assistant.services import parts
+from assistant.services.session import MeetingSession, meeting_audio, recover_meeting
 
 
 @pytest.fixture

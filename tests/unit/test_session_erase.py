@@ -13,10 +13,11 @@ import time
 import numpy as np
 import pytest
 
-from assistant import parts
-from assistant.core import crypto, erase, locations
-from assistant.core.recorder import RATE, FileSource
-from assistant.tui.session import MeetingSession, meeting_audio, stored_chunks
+from assistant.core import locations
+from assistant.core.audio.recorder import RATE, FileSource
+from assistant.core.privacy import crypto, erase
+from assistant.services import parts
+from assistant.services.session import MeetingSession, meeting_audio, stored_chunks
 
 
 class Clock:

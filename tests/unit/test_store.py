@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant.core.agenda import DEFAULT_AGENDA, Segment, to_json
 from assistant.core.errors import PMCError
-from assistant.core.store import Circle, Store
+from assistant.core.meeting.agenda import DEFAULT_AGENDA, Segment, to_json
+from assistant.core.store.store import Circle, Store
 
 AGENDA = to_json(DEFAULT_AGENDA)
 

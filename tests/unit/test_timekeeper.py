@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.core.agenda import DEFAULT_AGENDA, Segment
-from assistant.core.store import Store
-from assistant.core.timekeeper import Timekeeper, fmt_seconds, store_turns
+from assistant.core.meeting.agenda import DEFAULT_AGENDA, Segment
+from assistant.core.meeting.timekeeper import Timekeeper, fmt_seconds, store_turns
+from assistant.core.store.store import Store
 
 
 class Clock:

@@ -9,10 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assistant.core import timeline
-from assistant.core.agenda import SEGMENT_IDS
 from assistant.core.errors import PMCError
-from assistant.core.timeline import TimelineTurn
+from assistant.core.meeting import timeline
+from assistant.core.meeting.agenda import SEGMENT_IDS
+from assistant.core.meeting.timeline import TimelineTurn
 
 FAST = settings(max_examples=100, deadline=None, database=None)
 MEMBERS = ["Ana", "Ben"]

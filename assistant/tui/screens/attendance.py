@@ -8,9 +8,9 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Footer, Header, SelectionList, Static
 
-from assistant.core.store import Circle, Member
+from assistant.core.store.store import Circle, Member
+from assistant.services.session import MeetingSession
 from assistant.tui.screens.base import BaseScreen, agenda_summary
-from assistant.tui.session import MeetingSession
 
 
 class AttendanceScreen(BaseScreen):

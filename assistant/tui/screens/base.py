@@ -8,11 +8,11 @@ from textual.binding import Binding
 from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
 
-from assistant.core.agenda import Segment
+from assistant.core.meeting.agenda import Segment
 
 if TYPE_CHECKING:
+    from assistant.services.session import MeetingSession
     from assistant.tui.app import CircleApp
-    from assistant.tui.session import MeetingSession
 
 
 class _AppAccess:

@@ -8,9 +8,9 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Static
 
-from assistant.core import agenda as agenda_mod
 from assistant.core.errors import PMCError
-from assistant.core.store import Circle, Store
+from assistant.core.meeting import agenda as agenda_mod
+from assistant.core.store.store import Circle, Store
 from assistant.tui.screens.base import BaseScreen, agenda_summary
 
 MAX_MEMBERS = 8  # the 1-8 "now speaking" keys; PMCs have 5-8 peers

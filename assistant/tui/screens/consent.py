@@ -12,9 +12,9 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Footer, Header, Static
 
 from assistant.core import locations
-from assistant.core.consent import CONSENT_TEXT
+from assistant.core.meeting.consent import CONSENT_TEXT
+from assistant.services.session import MeetingSession
 from assistant.tui.screens.base import BaseScreen
-from assistant.tui.session import MeetingSession
 
 
 def tilde(path: Path) -> str:

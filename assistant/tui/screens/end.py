@@ -13,13 +13,13 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Footer, Header, ProgressBar, Static
 
-from assistant.core.erase import drop_erased_segments
 from assistant.core.errors import PMCError
-from assistant.core.pipeline import process_meeting
-from assistant.core.timekeeper import fmt_seconds
+from assistant.core.meeting.timekeeper import fmt_seconds
+from assistant.core.privacy.erase import drop_erased_segments
+from assistant.services.pipeline import process_meeting
+from assistant.services.session import MeetingSession, meeting_audio
 from assistant.tui.messages import ContractDrafted, MeetingProcessed, ProgressReported
 from assistant.tui.screens.base import BaseScreen
-from assistant.tui.session import MeetingSession, meeting_audio
 
 STAGE_LABEL = {
     "catching up": "Catching up the live transcript",

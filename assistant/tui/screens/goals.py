@@ -10,7 +10,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, Header, OptionList
 from textual.widgets.option_list import Option
 
-from assistant.core.store import Circle, Member
+from assistant.core.store.store import Circle, Member
 from assistant.tui.screens.base import BaseScreen
 
 REPORT_WORD = {"done": "done", "partial": "partly", "not_done": "not done",

@@ -10,10 +10,10 @@ from textual.css.query import NoMatches
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from assistant.core import resume
-from assistant.core.store import Circle, Meeting
+from assistant.core.store.store import Circle, Meeting
+from assistant.services import resume
+from assistant.services.session import unfinished_meetings
 from assistant.tui.screens.base import BaseScreen, agenda_summary
-from assistant.tui.session import unfinished_meetings
 
 
 class HomeScreen(BaseScreen):
@@ -163,8 +163,8 @@ class HomeScreen(BaseScreen):
             self.app.push_screen(GoalsScreen(self.circle))
 
     def action_recover(self) -> None:
+        from assistant.services.session import recover_meeting
         from assistant.tui.screens.end import EndScreen
-        from assistant.tui.session import recover_meeting
 
         unfinished = self._recoverable()
         if not unfinished:

@@ -8,8 +8,8 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Footer, Header, Static
 
-from assistant.core.store import Circle
-from assistant.core.timekeeper import fmt_seconds
+from assistant.core.meeting.timekeeper import fmt_seconds
+from assistant.core.store.store import Circle
 from assistant.tui.screens.base import BaseScreen
 
 

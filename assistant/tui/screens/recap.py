@@ -7,7 +7,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Markdown
 
-from assistant.core.recap import recap_markdown
+from assistant.core.reports.recap import recap_markdown
 from assistant.tui.screens.base import BaseScreen
 
 

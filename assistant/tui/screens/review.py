@@ -9,9 +9,9 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Footer, Header, Static
 
-from assistant.core.store import ContractItem, Member
+from assistant.core.store.store import ContractItem, Member
+from assistant.services.session import delete_meeting_audio
 from assistant.tui.screens.base import BaseScreen
-from assistant.tui.session import delete_meeting_audio
 
 
 class ReviewScreen(BaseScreen):

@@ -17,12 +17,12 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Header, RichLog, Static
 
 from assistant.core.errors import PMCError
-from assistant.core.store import REPORT_STATUSES, ContractItem
-from assistant.core.timekeeper import fmt_seconds
-from assistant.core.transcribe import Segment
+from assistant.core.meeting.timekeeper import fmt_seconds
+from assistant.core.speech.transcribe import Segment
+from assistant.core.store.store import REPORT_STATUSES, ContractItem
+from assistant.services.session import mark_report_back
 from assistant.tui.messages import LiveModelLoaded, RecorderFailed, SegmentTranscribed
 from assistant.tui.screens.base import BaseScreen
-from assistant.tui.session import mark_report_back
 from assistant.tui.widgets.bars import STATE_STYLE, CountdownBar, LevelMeter, TalkTime
 
 STATUS_LABEL = {"done": "done", "partial": "partly done", "not_done": "not done",

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from rich.text import Text
 from textual.widgets import Static
 
-from assistant.core.timekeeper import TurnState, fmt_seconds
+from assistant.core.meeting.timekeeper import TurnState, fmt_seconds
 
 STATE_STYLE = {"ok": "green", "amber": "dark_orange", "red": "red"}
 

@@ -1,0 +1,1 @@
+"""From what was said to contract drafts: attribution, commitments, grounding, LLM, report-back."""

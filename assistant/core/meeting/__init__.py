@@ -1,0 +1,1 @@
+"""The meeting itself: agenda, timekeeper state machine, consent ledger, turn timelines."""

@@ -1,0 +1,374 @@
+"""The meeting timekeeper: a clock-injected state machine, no UI and no I/O.
+
+The agenda becomes a plan of turns: one turn per present member in a
+per-member segment (check-in, report-back, contracts, appreciations) and one
+open turn for a whole-segment slot (challenges), where `speaking(i)` records
+who talks. The timekeeper tracks the current turn's countdown (ok / amber in
+its last minute / red on overrun), pauses, off-the-record stretches, talk time
+per member against an equal share, and a log of who spoke when in meeting
+seconds, which is the cheap, exact speaker attribution the pipeline uses.
+
+All times are meeting seconds: `clock() - clock_at_start`. The clock is
+injected so tests and snapshots can freeze or advance it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+from assistant.core.meeting.agenda import Segment
+
+if TYPE_CHECKING:
+    from assistant.core.store.store import Store
+
+TurnState = Literal["ok", "amber", "red"]
+
+AMBER_SECONDS = 60.0
+# When the meeting runs behind, turns still to come shrink to fit the planned
+# end, but never below this fraction of their plan: a 20-second check-in is
+# not worth having, and an honest late finish beats a farcical one.
+MIN_SCALE = 0.5
+
+
+@dataclass
+class PlannedTurn:
+    segment: str            # agenda segment id
+    member: int | None      # index into `members`; None for an open (whole-segment) slot
+    plan: float             # seconds from the agenda
+    extra: float = 0.0      # +1 / -1 minute adjustments made by the timekeeper
+    used: float = 0.0       # countdown seconds consumed (pauses excluded)
+    fixed: float | None = None  # rebalanced allotment, frozen when the turn is first entered
+
+
+@dataclass(frozen=True)
+class LoggedTurn:
+    """One stretch of one speaker, in meeting seconds."""
+
+    member: int | None
+    segment: str
+    start: float
+    end: float
+    off_record: bool
+
+
+class Timekeeper:
+    def __init__(self, agenda: tuple[Segment, ...], members: Sequence[str],
+                 clock: Callable[[], float]) -> None:
+        if not members:
+            raise ValueError("a meeting needs at least one member present")
+        if not agenda:
+            raise ValueError("a meeting needs an agenda with at least one segment")
+        self.agenda = agenda
+        self.members = list(members)
+        self.clock = clock
+        self.plan: list[PlannedTurn] = []
+        for seg in agenda:
+            if seg.per_member:
+                self.plan += [PlannedTurn(seg.id, i, seg.minutes * 60)
+                              for i in range(len(self.members))]
+            else:
+                self.plan.append(PlannedTurn(seg.id, None, seg.minutes * 60))
+        self.planned_total = sum(t.plan for t in self.plan)
+        self.pos = 0
+        self.started = False
+        self.finished = False
+        self.paused = False
+        self.off_record = False
+        self.speaker: int | None = None
+        self.log: list[LoggedTurn] = []
+        self._t0 = 0.0
+        self._last = 0.0           # meeting time up to which `used` is accounted
+        self._open: tuple[int | None, str, float, bool] | None = None  # current log entry
+        self._end_time: float | None = None
+
+    # --- time ----------------------------------------------------------------
+    def now(self) -> float:
+        """Meeting seconds since start (0 before start, frozen after end)."""
+        if not self.started:
+            return 0.0
+        if self._end_time is not None:
+            return self._end_time
+        return self.clock() - self._t0
+
+    def _accrue(self) -> None:
+        now = self.now()
+        if self.started and not self.finished and not self.paused:
+            self.plan[self.pos].used += now - self._last
+        self._last = now
+
+    # --- the log -------------------------------------------------------------
+    def _close_entry(self) -> None:
+        if self._open is None:
+            return
+        member, segment, start, off = self._open
+        end = self.now()
+        if end > start:
+            self.log.append(LoggedTurn(member, segment, start, end, off))
+        self._open = None
+
+    def _open_entry(self) -> None:
+        if self.finished or self.paused:
+            return
+        self._open = (self.speaker, self.plan[self.pos].segment, self.now(), self.off_record)
+
+    def _switch(self, change: Callable[[], None]) -> None:
+        """Close the log entry, apply a change, open a new entry."""
+        self._accrue()
+        self._close_entry()
+        change()
+        self._open_entry()
+
+    def turn_log(self) -> list[LoggedTurn]:
+        """Closed entries plus the one still open (ending now)."""
+        out = list(self.log)
+        if self._open is not None:
+            member, segment, start, off = self._open
+            if self.now() > start:
+                out.append(LoggedTurn(member, segment, start, self.now(), off))
+        return out
+
+    # --- lifecycle -----------------------------------------------------------
+    def start(self) -> None:
+        if self.started:
+            return
+        self._t0 = self.clock()
+        self.started = True
+        self._last = 0.0
+        self._enter(0)
+        self._open_entry()
+
+    def _enter(self, pos: int) -> None:
+        turn = self.plan[pos]
+        if turn.fixed is None:
+            # Freeze the rebalanced share before this turn becomes current.
+            turn.fixed = turn.plan * self._scale(leaving=True) if self.pos < pos else turn.plan
+        self.pos = pos
+        self.speaker = turn.member
+
+    def end(self) -> None:
+        if not self.started:
+            self.start()
+        if self.finished:
+            return
+        self._accrue()
+        self._close_entry()
+        self._end_time = self.clock() - self._t0
+        self.finished = True
+        self.paused = False
+
+    def next_turn(self) -> None:
+        if not self.started:
+            self.start()
+            return
+        if self.finished:
+            return
+        if self.pos + 1 >= len(self.plan):
+            self.end()
+            return
+        self._switch(lambda: self._enter(self.pos + 1))
+
+    def previous_turn(self) -> None:
+        if not self.started or self.finished or self.pos == 0:
+            return
+        self._switch(lambda: self._enter(self.pos - 1))
+
+    def speaking(self, member: int) -> None:
+        """'Now speaking: member N' (0-based), for open discussion and interjections."""
+        if not 0 <= member < len(self.members):
+            raise IndexError(member)
+        if not self.started or self.finished or member == self.speaker:
+            return
+
+        def change() -> None:
+            self.speaker = member
+        self._switch(change)
+
+    def adjust(self, minutes: float) -> None:
+        """+1 / -1 minute on the current turn; never below what is already used."""
+        if not self.started or self.finished:
+            return
+        self._accrue()
+        turn = self.plan[self.pos]
+        turn.extra = max(turn.extra + minutes * 60, -turn.plan)
+
+    def pause(self) -> None:
+        if not self.started or self.finished or self.paused:
+            return
+        self._accrue()
+        self._close_entry()
+        self.paused = True
+
+    def resume(self) -> None:
+        if not self.paused:
+            return
+        self._accrue()
+        self.paused = False
+        self._open_entry()
+
+    def toggle_pause(self) -> None:
+        self.resume() if self.paused else self.pause()
+
+    def set_off_record(self, off: bool) -> None:
+        if off == self.off_record:
+            return
+        if not self.started or self.finished:
+            self.off_record = off
+            return
+
+        def change() -> None:
+            self.off_record = off
+        self._switch(change)
+
+    # --- queries -------------------------------------------------------------
+    @property
+    def current(self) -> PlannedTurn | None:
+        if not self.started or self.finished:
+            return None
+        return self.plan[self.pos]
+
+    def _used(self, k: int) -> float:
+        turn = self.plan[k]
+        if k == self.pos and self.started and not self.finished and not self.paused:
+            return turn.used + (self.now() - self._last)
+        return turn.used
+
+    def _scale(self, leaving: bool = False) -> float:
+        """How much the turns not yet entered shrink so the meeting meets its planned end.
+
+        Only ever shrinks: a meeting running early just ends early.
+        """
+        if not self.started or self.finished:
+            return 1.0
+        # Time spent, or still promised to the current turn, so far.
+        committed = sum(self._used(k) for k in range(self.pos))
+        used = self._used(self.pos)
+        # While a turn runs it keeps its whole share; once left, only what it used counts.
+        committed += used if leaving else max(used, self._own(self.pos))
+        base = sum(t.plan for k, t in enumerate(self.plan) if k > self.pos and t.fixed is None)
+        fixed = sum(self._own(k) for k, t in enumerate(self.plan)
+                    if k > self.pos and t.fixed is not None)
+        if base <= 0:
+            return 1.0
+        return min(1.0, max(MIN_SCALE, (self.planned_total - committed - fixed) / base))
+
+    def _own(self, k: int) -> float:
+        turn = self.plan[k]
+        return max((turn.plan if turn.fixed is None else turn.fixed) + turn.extra, 0.0)
+
+    def allotted(self, k: int) -> float:
+        """Seconds turn k may take: its share (rebalanced if still to come) plus adjustments."""
+        turn = self.plan[k]
+        if turn.fixed is None and self.started and not self.finished and k > self.pos:
+            return max(turn.plan * self._scale() + turn.extra, 0.0)
+        return self._own(k)
+
+    def turn_remaining(self) -> float:
+        """Seconds left in the current turn; negative on overrun."""
+        if self.current is None:
+            return 0.0
+        return self.allotted(self.pos) - self._used(self.pos)
+
+    def turn_progress(self) -> float:
+        """Fraction of the current turn used, 0..1 (1 on overrun)."""
+        if self.current is None:
+            return 0.0
+        total = self.allotted(self.pos)
+        return 1.0 if total <= 0 else min(1.0, self._used(self.pos) / total)
+
+    def turn_state(self) -> TurnState:
+        rem = self.turn_remaining()
+        if rem <= 0 and self.current is not None:
+            return "red"
+        # Short turns (appreciations: 30 s) would be amber from the first second,
+        # so the warning covers at most the last half of a turn.
+        window = min(AMBER_SECONDS, self.allotted(self.pos) / 2) if self.current else 0
+        return "amber" if rem <= window and self.current is not None else "ok"
+
+    def segment(self) -> Segment | None:
+        cur = self.current
+        if cur is None:
+            return None
+        return next(s for s in self.agenda if s.id == cur.segment)
+
+    def segment_turns(self, segment_id: str | None = None) -> list[int]:
+        sid = segment_id or (self.current.segment if self.current else None)
+        return [k for k, t in enumerate(self.plan) if t.segment == sid]
+
+    def segment_remaining(self) -> float:
+        """Seconds left in the current segment (its remaining turns); negative on overrun."""
+        cur = self.current
+        if cur is None:
+            return 0.0
+        total = self.turn_remaining()
+        for k in self.segment_turns():
+            if k > self.pos:
+                total += max(self.allotted(k) - self.plan[k].used, 0.0)
+        return total
+
+    def member_name(self, member: int | None) -> str:
+        return "Open discussion" if member is None else self.members[member]
+
+    def next_up(self) -> PlannedTurn | None:
+        if not self.started:
+            return self.plan[0]
+        if self.finished or self.pos + 1 >= len(self.plan):
+            return None
+        return self.plan[self.pos + 1]
+
+    def projected_end(self) -> float:
+        """Meeting seconds at which the meeting ends if the plan holds from now."""
+        if self.finished:
+            return self.now()
+        if not self.started:
+            return self.planned_total
+        rest = max(self.turn_remaining(), 0.0)
+        rest += sum(max(self.allotted(k) - self.plan[k].used, 0.0)
+                    for k in range(self.pos + 1, len(self.plan)))
+        return self.now() + rest
+
+    def talk_times(self) -> list[float]:
+        """Seconds each member has held the floor, in member order (never ranked)."""
+        out = [0.0] * len(self.members)
+        for e in self.turn_log():
+            if e.member is not None:
+                out[e.member] += e.end - e.start
+        return out
+
+    def fair_share(self) -> float:
+        """An equal split of all attributed talk time so far."""
+        return sum(self.talk_times()) / len(self.members)
+
+    def store_rows(self, member_ids: Sequence[int]) -> list[tuple[int | None, str, float, float]]:
+        """The log as rows for `Store.add_turns`, member indexes mapped to ids."""
+        return [(None if e.member is None else member_ids[e.member], e.segment, e.start, e.end)
+                for e in self.turn_log()]
+
+
+def store_turns(store: Store, meeting_id: int, tk: Timekeeper,
+                member_ids: Sequence[int]) -> None:
+    """Save the turn log with `Store.add_turns`, then flag the off-the-record stretches.
+
+    `add_turns` takes no off-record flag, so the flag is set here in the same
+    way the store would: by (meeting, idx).
+    """
+    log = tk.turn_log()
+    with store.tx() as db:
+        base = db.execute("SELECT COUNT(*) FROM turns WHERE meeting_id = ?",
+                          (meeting_id,)).fetchone()[0]
+    store.add_turns(meeting_id, tk.store_rows(member_ids))
+    off = [(meeting_id, base + i) for i, e in enumerate(log) if e.off_record]
+    if off:
+        with store.tx() as db:
+            db.executemany("UPDATE turns SET off_record = 1 WHERE meeting_id = ? AND idx = ?",
+                           off)
+
+
+def fmt_seconds(seconds: float) -> str:
+    """`m:ss` (or `h:mm:ss`) of whole seconds, with a minus sign below zero."""
+    s = int(abs(seconds))
+    sign = "-" if seconds < 0 and s else ""
+    h, rest = divmod(s, 3600)
+    m, sec = divmod(rest, 60)
+    return f"{sign}{h}:{m:02d}:{sec:02d}" if h else f"{sign}{m}:{sec:02d}"

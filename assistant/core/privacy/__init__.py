@@ -1,0 +1,1 @@
+"""Keeping the circle's words in the circle: network guard, encryption, retention, erasure."""

@@ -1,0 +1,239 @@
+"""Retention: keep little, for a short time. Per-circle policy, purge, and forgetting a member.
+
+Defaults (a circle without a `retention` row):
+- raw audio of a meeting is deleted once it has been processed and every contract item
+  of the meeting is approved or deleted (nothing is left to review against the audio);
+- a meeting's transcript is deleted when the circle's next meeting starts (a later
+  meeting exists) or 14 days after the meeting, whichever comes first. Quotes on
+  contract items and report-back rows are transcript text, so they go with it, as do
+  items the circle deleted;
+- contract items, their statuses and report-back statuses are kept.
+
+`forget` deletes what one member said; in the raw audio only their turns are silenced
+(assistant.core.privacy.erase).
+
+Deleted rows are overwritten inside the database (`PRAGMA secure_delete`) and the WAL
+is checkpointed and truncated. Audio files are unlinked, not overwritten: on SSDs and
+copy-on-write file systems overwriting in place does not reach the old blocks, which is
+why an encrypted home is the real protection.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from assistant.core import locations
+from assistant.core.store.store import Circle, Meeting, Member, Store
+
+if TYPE_CHECKING:
+    from assistant.core.privacy.erase import Erased
+
+DEFAULT_TRANSCRIPT_DAYS = 14
+
+
+@dataclass(frozen=True)
+class Policy:
+    audio_after_approval: bool = True
+    transcripts_at_next_meeting: bool = True
+    transcript_days: int | None = DEFAULT_TRANSCRIPT_DAYS  # None: no age limit
+
+    def describe(self) -> str:
+        audio = ("raw audio deleted once every contract item is approved or deleted"
+                 if self.audio_after_approval else "raw audio kept until `pmc forget` or "
+                 "the meeting is deleted")
+        when = []
+        if self.transcripts_at_next_meeting:
+            when.append("when the next meeting starts")
+        if self.transcript_days is not None:
+            when.append(f"{self.transcript_days} days after the meeting")
+        transcript = ("transcript deleted " + " or ".join(when) + ", whichever comes first"
+                      if when else "transcript kept")
+        return f"{audio}; {transcript}; contracts and statuses kept"
+
+
+def policy(store: Store, circle: Circle) -> Policy:
+    row = store.db.execute("SELECT audio_after_approval, transcripts_at_next_meeting, "
+                           "transcript_days FROM retention WHERE circle_id = ?",
+                           (circle.id,)).fetchone()
+    if row is None:
+        return Policy()
+    return Policy(bool(row[0]), bool(row[1]), row[2])
+
+
+def set_policy(store: Store, circle: Circle, p: Policy) -> None:
+    with store.tx() as db:
+        db.execute("INSERT OR REPLACE INTO retention VALUES (?, ?, ?, ?)",
+                   (circle.id, int(p.audio_after_approval), int(p.transcripts_at_next_meeting),
+                    p.transcript_days))
+
+
+def meeting_audio_dir(meeting_id: int) -> Path:
+    return locations.audio_dir() / str(meeting_id)
+
+
+def has_audio(store: Store, meeting_id: int) -> bool:
+    d = meeting_audio_dir(meeting_id)
+    return (d.is_dir() and any(d.iterdir())) or bool(store.db.execute(
+        "SELECT 1 FROM audio_chunks WHERE meeting_id = ? LIMIT 1", (meeting_id,)).fetchone())
+
+
+def _has_transcript(store: Store, m: Meeting) -> bool:
+    return bool(store.db.execute(
+        "SELECT 1 FROM transcript_segments WHERE meeting_id = ? UNION ALL "
+        "SELECT 1 FROM contract_items WHERE meeting_id = ? AND (quote != '' OR "
+        "status = 'deleted') UNION ALL SELECT 1 FROM report_back WHERE meeting_id = ? AND "
+        "quote != '' LIMIT 1", (m.id, m.id, m.id)).fetchone())
+
+
+@dataclass
+class Plan:
+    """What a purge deletes: meeting ids with the reason for each."""
+
+    audio: dict[int, str] = field(default_factory=dict)
+    transcripts: dict[int, str] = field(default_factory=dict)
+
+
+def plan(store: Store, today: dt.date) -> Plan:
+    """Decide, reading only, what the circles' policies say must go now."""
+    out = Plan()
+    for circle in store.circles():
+        p = policy(store, circle)
+        meetings = store.meetings(circle)  # ordered by date, id
+        for n, m in enumerate(meetings):
+            if p.audio_after_approval and m.status in ("drafted", "closed") and has_audio(
+                    store, m.id) and not any(i.status == "draft" for i in store.items(m.id)):
+                out.audio[m.id] = "every contract item approved or deleted"
+            if not _has_transcript(store, m):
+                continue
+            later = [x for x in meetings[n + 1:] if x.date >= m.date]
+            age = (today - dt.date.fromisoformat(m.date)).days
+            if p.transcripts_at_next_meeting and later:
+                out.transcripts[m.id] = f"the next meeting (#{later[0].id}) has started"
+            elif p.transcript_days is not None and age >= p.transcript_days:
+                out.transcripts[m.id] = f"{age} days old (limit {p.transcript_days})"
+    return out
+
+
+@dataclass
+class Counts:
+    audio_files: int = 0
+    audio_meetings: int = 0
+    segments: int = 0
+    transcript_meetings: int = 0
+    quotes: int = 0
+    deleted_items: int = 0
+    # `forget` only: what happened to the audio of each meeting that had some
+    erased: list[Erased] = field(default_factory=list)
+
+    def line(self) -> str:
+        return (f"audio: {self.audio_files} files from {self.audio_meetings} meetings; "
+                f"transcripts: {self.segments} segments from {self.transcript_meetings} "
+                f"meetings; quotes cleared: {self.quotes}; deleted drafts removed: "
+                f"{self.deleted_items}")
+
+
+def unlink_audio(store: Store, meeting_id: int) -> int:
+    d = meeting_audio_dir(meeting_id)
+    n = 0
+    if d.is_dir():
+        n = sum(1 for p in d.iterdir() if p.is_file())
+        shutil.rmtree(d)
+    with store.tx() as db:
+        db.execute("DELETE FROM audio_chunks WHERE meeting_id = ?", (meeting_id,))
+        db.execute("UPDATE meetings SET audio_purged_at = datetime('now') WHERE id = ?",
+                   (meeting_id,))
+    return n
+
+
+def scrub(store: Store) -> None:
+    """Make deleted text unrecoverable from the database file and its WAL."""
+    with store._lock:
+        store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def secure_delete(store: Store) -> None:
+    # Per connection: freed pages are zeroed from now on, so deleted text is not left behind.
+    store.db.execute("PRAGMA secure_delete = ON")
+
+
+def apply(store: Store, p: Plan) -> Counts:
+    counts = Counts()
+    secure_delete(store)
+    for mid in sorted(p.transcripts):
+        with store.tx() as db:
+            counts.segments += db.execute(
+                "DELETE FROM transcript_segments WHERE meeting_id = ?", (mid,)).rowcount
+            counts.quotes += db.execute(
+                "UPDATE contract_items SET quote = '' WHERE meeting_id = ? AND quote != ''",
+                (mid,)).rowcount
+            counts.quotes += db.execute(
+                "UPDATE report_back SET quote = '' WHERE meeting_id = ? AND quote != ''",
+                (mid,)).rowcount
+            counts.deleted_items += db.execute(
+                "DELETE FROM contract_items WHERE meeting_id = ? AND status = 'deleted'",
+                (mid,)).rowcount
+            db.execute("UPDATE meetings SET transcript_purged_at = datetime('now') "
+                       "WHERE id = ?", (mid,))
+        counts.transcript_meetings += 1
+    for mid in sorted(p.audio):
+        counts.audio_files += unlink_audio(store, mid)
+        counts.audio_meetings += 1
+    scrub(store)
+    return counts
+
+
+def purge(store: Store, today: dt.date, dry_run: bool = False) -> tuple[Plan, Counts]:
+    """Apply every circle's policy now (or, with dry_run, count what would go)."""
+    p = plan(store, today)
+    if not dry_run:
+        return p, apply(store, p)
+    counts = Counts(audio_meetings=len(p.audio), transcript_meetings=len(p.transcripts))
+    for mid in p.audio:
+        d = meeting_audio_dir(mid)
+        counts.audio_files += sum(1 for x in d.iterdir() if x.is_file()) if d.is_dir() else 0
+    for mid in p.transcripts:
+        counts.segments += store.db.execute(
+            "SELECT COUNT(*) FROM transcript_segments WHERE meeting_id = ?", (mid,)).fetchone()[0]
+        counts.quotes += store.db.execute(
+            "SELECT (SELECT COUNT(*) FROM contract_items WHERE meeting_id = ? AND quote != '')"
+            " + (SELECT COUNT(*) FROM report_back WHERE meeting_id = ? AND quote != '')",
+            (mid, mid)).fetchone()[0]
+        counts.deleted_items += store.db.execute(
+            "SELECT COUNT(*) FROM contract_items WHERE meeting_id = ? AND status = 'deleted'",
+            (mid,)).fetchone()[0]
+    return p, counts
+
+
+def forget(store: Store, circle: Circle, member: Member,
+           meeting_id: int | None = None) -> Counts:
+    """Delete what `member` said: in one meeting, or in every meeting of the circle.
+
+    Their transcript segments go, and the quotes on their contract items and report-back
+    rows; their items themselves (their goals) stay. Their turns are silenced in the raw
+    audio and everyone else's audio is kept; a meeting with audio but no turn log for them
+    loses its whole audio, as nothing says where their voice is (assistant.core.privacy.erase).
+    `counts.erased` says, meeting by meeting, what happened to the audio.
+    """
+    # Imported here: erase builds on this module's helpers.
+    from assistant.core.privacy.erase import erase_member
+
+    meetings = [store.meeting(meeting_id)] if meeting_id is not None else store.meetings(circle)
+    counts = Counts()
+    for m in meetings:
+        if m.circle_id != circle.id:
+            continue
+        done = erase_member(store, m.id, member, reason="forget")
+        counts.segments += done.segments
+        counts.quotes += done.quotes
+        counts.deleted_items += done.deleted_items
+        counts.transcript_meetings += 1 if done.segments else 0
+        if done.audio == "deleted":
+            counts.audio_files += done.files_deleted
+            counts.audio_meetings += 1
+        if done.audio != "none":
+            counts.erased.append(done)
+    return counts

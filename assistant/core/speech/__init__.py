@@ -1,0 +1,1 @@
+"""Speech to text: shared types, faster-whisper, openai-whisper, checkpoint conversion, live."""

@@ -1,0 +1,205 @@
+"""Speech to text: the Transcriber protocol and the faster-whisper backend.
+
+A Transcriber turns 16 kHz mono audio (a file path or an array) into segments
+with absolute times and word timestamps. Backends load their model once, in
+the constructor, and can then be called many times (live windows, batches).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+from assistant.core.audio import decode as audio_mod
+from assistant.core.errors import PMCError
+from assistant.core.speech.runtime import prepare_for_speech
+
+ProgressFn = Callable[[float, float], None]  # (seconds done, seconds total)
+
+# Decoding policy, the same for both backends (openai_backend.py passes these too):
+# greedy at temperature 0; where a 30 s window's text is repetitive (gzip ratio >
+# 2.4) or unlikely (mean log-probability < -1), it is decoded again by sampling at
+# the next temperature, best of 5 samples. Both libraries' defaults, made explicit.
+# Measured: temperature 0 alone lost a contract on a scripted meeting (eval_c).
+TEMPERATURES = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
+BEST_OF = 5
+COMPRESSION_RATIO_THRESHOLD = 2.4
+LOGPROB_THRESHOLD = -1.0
+NO_SPEECH_THRESHOLD = 0.6
+# faster-whisper transcribes audio longer than this batched (BatchedInferencePipeline,
+# which decodes at temperature 0 only). Measured on the 10-minute meeting: batch 4
+# cuts the real-time factor by about a quarter, at lower peak RSS than batch 8, which
+# is no faster on two cores. On the 2.5-minute scripted meetings it changed one
+# contract's words (circle_dev1), so meetings that short stay sequential.
+BATCH_MIN_SECONDS = 240.0
+VAD_MIN_SECONDS = 60.0  # sequential path: VAD only above this (it clips a lone turn's onset)
+BATCH_SIZE = 4
+# transcribe_path's window: the audio held at once. 120 s windows saved ~200 MB of
+# peak RSS but cut circle_dev1 inside its contracts (recall 0.89 -> 0.44), and would
+# never reach BATCH_MIN_SECONDS; 300 s keeps RSS flat and under 1 GB (growth bench).
+WINDOW_SECONDS = 300.0
+
+
+@dataclass(frozen=True)
+class Word:
+    start: float
+    end: float
+    word: str
+    probability: float
+
+
+@dataclass(frozen=True)
+class Segment:
+    start: float
+    end: float
+    text: str
+    words: tuple[Word, ...] = field(default=())
+
+
+class Transcriber(Protocol):
+    name: str
+
+    def transcribe(self, audio: np.ndarray, offset: float = 0.0,
+                   progress: ProgressFn | None = None, prompt: str | None = None) -> list[Segment]:
+        """Transcribe 16 kHz mono float32 audio; times are shifted by `offset` seconds.
+
+        `prompt` is context text (names, the speaker's earlier words) that biases
+        recognition towards vocabulary already heard in the circle.
+        """
+        ...
+
+
+def default_threads() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+class FasterWhisperTranscriber:
+    """faster-whisper (CTranslate2), int8 on CPU, greedy with temperature fallback.
+
+    Long audio (a file window, more than BATCH_MIN_SECONDS) goes through
+    faster-whisper's BatchedInferencePipeline: VAD cuts it at pauses into chunks
+    of at most 30 s, and BATCH_SIZE chunks are encoded and decoded together, which
+    keeps both cores busy in the decoder; it has no temperature fallback. Shorter
+    audio (a live window, one contracts turn, a short meeting) and prompted audio
+    are decoded the sequential way, with fallback.
+    """
+
+    name = "faster-whisper"
+
+    def __init__(self, model_dir: Path, *, language: str | None = "en", beam_size: int = 1,
+                 threads: int = 0, compute_type: str = "int8") -> None:
+        from faster_whisper import BatchedInferencePipeline, WhisperModel
+
+        prepare_for_speech()  # numpy's BLAS on one thread (runtime.py, measured there)
+        try:
+            self.model = WhisperModel(str(model_dir), device="cpu", compute_type=compute_type,
+                                      cpu_threads=threads or default_threads(), num_workers=1,
+                                      local_files_only=True)
+        except (RuntimeError, ValueError, OSError) as exc:
+            raise PMCError(f"Whisper model at {model_dir} cannot be loaded "
+                           f"({exc.__class__.__name__}); run `pmc models verify`") from None
+        self.batched = BatchedInferencePipeline(self.model)
+        self.language = language
+        if not self.model.model.is_multilingual:
+            self.language = "en"
+        self.beam_size = beam_size
+
+    def transcribe(self, audio: np.ndarray, offset: float = 0.0,
+                   progress: ProgressFn | None = None, prompt: str | None = None) -> list[Segment]:
+        common: dict[str, Any] = dict(
+            language=self.language, beam_size=self.beam_size, word_timestamps=True,
+            temperature=list(TEMPERATURES), best_of=BEST_OF,
+            compression_ratio_threshold=COMPRESSION_RATIO_THRESHOLD,
+            log_prob_threshold=LOGPROB_THRESHOLD, no_speech_threshold=NO_SPEECH_THRESHOLD,
+            # Not conditioning on earlier text stops one misheard phrase from looping.
+            condition_on_previous_text=False, initial_prompt=prompt or None)
+        # Prompted audio (the contracts-turn refine pass) stays sequential, the
+        # decoder that pass was tuned on, however long the turn.
+        if len(audio) > BATCH_MIN_SECONDS * audio_mod.RATE and not prompt:
+            segments, info = self.batched.transcribe(audio, batch_size=BATCH_SIZE,
+                                                     vad_filter=True, **common)
+        else:
+            segments, info = self.model.transcribe(
+                audio, vad_filter=len(audio) > VAD_MIN_SECONDS * audio_mod.RATE,
+                vad_parameters={"min_silence_duration_ms": 500},
+                **common)
+        out = []
+        for s in segments:
+            words = tuple(Word(w.start + offset, w.end + offset, w.word, w.probability)
+                          for w in (s.words or []))
+            text = s.text.strip()
+            if text:
+                out.append(Segment(s.start + offset, s.end + offset, text, words))
+            if progress:
+                progress(min(s.end, info.duration), info.duration)
+        if progress:
+            progress(info.duration, info.duration)
+        return out
+
+
+def make_transcriber(model_dir: Path, backend: str = "faster-whisper", **kw: object) -> Transcriber:
+    if backend == "faster-whisper":
+        return FasterWhisperTranscriber(model_dir, **kw)  # type: ignore[arg-type]
+    if backend == "openai-whisper":
+        from assistant.core.speech.openai_backend import OpenAIWhisperTranscriber
+
+        return OpenAIWhisperTranscriber(model_dir, **kw)  # type: ignore[arg-type]
+    raise PMCError(f"unknown Whisper backend '{backend}'; use faster-whisper or openai-whisper")
+
+
+@dataclass
+class FileTranscript:
+    segments: list[Segment]
+    duration: float  # seconds of audio decoded
+    peak: float  # largest absolute sample: ~0 means silence
+    kept: list[tuple[float, np.ndarray]]  # audio of the requested ranges, for a second pass
+
+
+def transcribe_path(t: Transcriber, path: Path, progress: ProgressFn | None = None,
+                    keep: Sequence[tuple[float, float]] = (),
+                    window_seconds: float = WINDOW_SECONDS) -> FileTranscript:
+    """Transcribe a file window by window, so memory stays flat however long it is.
+
+    `keep` lists (start, end) ranges whose audio is returned too (contracts turns,
+    which get a second pass); everything else is dropped once transcribed.
+    """
+    total = audio_mod.probe(path)
+    out = FileTranscript([], 0.0, 0.0, [])
+    parts: dict[int, list[np.ndarray]] = {i: [] for i in range(len(keep))}
+    for start, samples in audio_mod.stream(path, window_seconds):
+        end = start + len(samples) / audio_mod.RATE
+        if samples.size:
+            out.peak = max(out.peak, float(np.max(np.abs(samples))))
+
+        def step(sec: float, _n: float, base: float = start) -> None:
+            if progress:
+                progress(base + sec, max(total or 0.0, base + sec))
+
+        if samples.size and float(np.max(np.abs(samples))) >= audio_mod.SILENCE_PEAK:
+            out.segments.extend(t.transcribe(samples, offset=start, progress=step))
+        for i, (a, b) in enumerate(keep):
+            lo, hi = max(a, start), min(b, end)
+            if lo < hi:
+                parts[i].append(samples[int((lo - start) * audio_mod.RATE):
+                                        int((hi - start) * audio_mod.RATE)])
+        out.duration = end
+    if progress:
+        progress(out.duration, out.duration)
+    out.kept = [(max(0.0, keep[i][0]), np.concatenate(p)) for i, p in parts.items() if p]
+    return out
+
+
+def transcribe_file(t: Transcriber, path: Path,
+                    progress: ProgressFn | None = None) -> list[Segment]:
+    result = transcribe_path(t, path, progress)
+    if result.peak < audio_mod.SILENCE_PEAK:
+        raise PMCError(f"{path} is silent; check the microphone or pick another recording")
+    return result.segments

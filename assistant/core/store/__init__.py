@@ -1,0 +1,1 @@
+"""The only SQL: the store, its numbered migrations, and the meeting status."""

@@ -1,0 +1,110 @@
+"""Building the app's parts from settings: store, transcriber, drafter.
+
+The CLI and the TUI both get their parts from here, and tests build the same
+parts with small real models or fakes (the factory pattern of posting's
+make_posting). Models are resolved and verified only when a part is built,
+never at import time.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+from assistant.core import locations, models
+from assistant.core.drafting.contracts import Drafter
+from assistant.core.drafting.llm import LocalLLM
+from assistant.core.errors import PMCError
+from assistant.core.privacy import crypto
+from assistant.core.settings import Settings
+from assistant.core.speech.transcribe import Transcriber, make_transcriber
+from assistant.core.store.store import Store
+
+
+def _is_plain_sqlite(path: Path) -> bool:
+    with path.open("rb") as fh:
+        return fh.read(16) == b"SQLite format 3\0"
+
+
+def _fresh(db: Path) -> bool:
+    """No database yet, or an unencrypted one with nothing in it (made by e.g. `circle list`)."""
+    if not db.exists() or db.stat().st_size == 0:
+        return True
+    if not _is_plain_sqlite(db):
+        return False
+    con = sqlite3.connect(db)
+    try:
+        return not con.execute("SELECT 1 FROM sqlite_master WHERE name = 'circles'").fetchone() \
+            or not con.execute("SELECT 1 FROM circles LIMIT 1").fetchone()
+    finally:
+        con.close()
+
+
+def prepare_home(encrypt: bool) -> bool:
+    """Before the first circle: make an encrypted home if asked. True if the home is encrypted.
+
+    Encryption is per home, because the database is: a home that already holds
+    unencrypted circles stays as it is (`pmc circle create` says so).
+    """
+    home = locations.ensure(locations.home())
+    if crypto.is_encrypted(home) or not encrypt:
+        return crypto.is_encrypted(home)
+    db = locations.database_path()
+    if not _fresh(db):
+        return False
+    secret = crypto.passphrase(home, new=True)
+    for suffix in ("", "-wal", "-shm", "-journal"):  # empty, so nothing is lost
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    keys = crypto.create(home, secret)
+    Store(db, keys.db_keys()[0]).close()
+    return True
+
+
+def open_store() -> Store:
+    """The home's store, unlocked with its passphrase when the home is encrypted.
+
+    A fresh home is encrypted when PMC_PASSPHRASE is set (scripts and tests); otherwise
+    `pmc circle create` decides (see `prepare_home`).
+    """
+    home = locations.ensure(locations.home())
+    db = locations.database_path()
+    if not crypto.is_encrypted(home):
+        if os.environ.get(crypto.ENV) and _fresh(db):
+            prepare_home(True)
+        elif db.exists() and db.stat().st_size and not _is_plain_sqlite(db):
+            raise PMCError(f"{db} is encrypted but {crypto.keyinfo_path(home)} is missing; "
+                           "restore keyinfo.json from a backup")
+        else:
+            return Store(db)
+    keys = crypto.keys_for(home)
+    assert keys is not None
+    candidates = keys.db_keys()
+    for n, key in enumerate(candidates):
+        try:
+            return Store(db, key)
+        except PMCError:
+            if n == len(candidates) - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+def audio_cipher() -> crypto.ChunkCipher | None:
+    """The cipher for this home's audio chunks (None when the home is not encrypted)."""
+    keys = crypto.keys_for(locations.home())
+    return keys.cipher() if keys is not None else None
+
+
+def build_transcriber(settings: Settings, model: str | None = None,
+                      backend: str | None = None) -> Transcriber:
+    path = models.resolve(model or settings.whisper_model, "speech")
+    return make_transcriber(path, backend or settings.whisper_backend,
+                            language=settings.language, beam_size=settings.beam_size,
+                            threads=settings.threads)
+
+
+def build_drafter(settings: Settings, llm_model: str | None = None) -> Drafter:
+    if not settings.use_llm:
+        return Drafter(None)
+    path = models.resolve(llm_model or settings.llm_model, "llm")
+    return Drafter(LocalLLM(path, threads=settings.threads))

@@ -1,0 +1,306 @@
+"""One live meeting's moving parts, wired together without any UI.
+
+A `MeetingSession` owns the timekeeper, the consent ledger, the recorder and
+the live transcriber of one stored meeting, and keeps the store up to date as
+the meeting goes: turns are appended as each one closes (so a crash loses at
+most the turn in progress), audio chunks are listed as the recorder opens and
+closes them, consent events are written before they take effect. Recording
+runs only while everyone present consents and the meeting is on the record.
+
+Nothing here imports Textual; screens call these methods and read its state.
+The chunk files and their listing are handled by assistant/core/audio/chunks.py, shared
+with `pmc meeting resume`; its helpers are imported here for the screens.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+from assistant.core.audio.chunks import meeting_audio, meeting_audio_dir, save_chunk, stored_chunks
+from assistant.core.audio.chunks import recover_meeting as recover_meeting  # for the home screen
+from assistant.core.audio.recorder import CHUNK_RE, AudioSource, ChunkInfo, Recorder
+from assistant.core.meeting.consent import ConsentLedger
+from assistant.core.meeting.timekeeper import Timekeeper
+from assistant.core.privacy import crypto, erase
+from assistant.core.privacy.erase import Erased, Span
+from assistant.core.speech.live import LiveTranscriber
+from assistant.core.speech.transcribe import Segment, Transcriber
+from assistant.core.store.store import Circle, ContractItem, Meeting, Member, Store
+
+# --- meetings and their audio ---------------------------------------------------------
+
+
+def unfinished_meetings(store: Store) -> list[tuple[Circle, Meeting]]:
+    """Live meetings still 'open': the app or machine stopped before they were processed."""
+    out = []
+    for circle in store.circles():
+        for m in store.meetings(circle):
+            if m.source == "live" and m.status == "open":
+                out.append((circle, m))
+    return out
+
+
+def delete_meeting_audio(store: Store, meeting_id: int) -> int:
+    """Delete a meeting's raw audio (files and listing); returns how many files went."""
+    gone = 0
+    for c in stored_chunks(store, meeting_id):
+        try:
+            c.path.unlink()
+            gone += 1
+        except FileNotFoundError:
+            pass
+    folder = meeting_audio_dir(meeting_id)
+    if folder.is_dir():
+        for p in folder.iterdir():  # chunks a crash left unlisted, or half a rewrite
+            if CHUNK_RE.match(p.name) or CHUNK_RE.match(p.name.removeprefix(".")
+                                                        .removesuffix(".tmp")):
+                p.unlink()
+                gone += 1
+        try:
+            folder.rmdir()
+        except OSError:
+            pass  # something else lives there: leave it
+    with store.tx() as db:
+        db.execute("DELETE FROM audio_chunks WHERE meeting_id = ?", (meeting_id,))
+    return gone
+
+
+# --- the session ----------------------------------------------------------------------------
+
+
+class MeetingSession:
+    def __init__(self, store: Store, circle: Circle, meeting: Meeting, present: list[Member],
+                 clock: Callable[[], float]) -> None:
+        self.store = store
+        self.circle = circle
+        self.meeting = meeting
+        self.present = present
+        self.member_ids = [m.id for m in present]
+        self.timekeeper = Timekeeper(circle.agenda, [m.name for m in present], clock)
+        self.consent = ConsentLedger.for_meeting(store, meeting.id)
+        self.recorder: Recorder | None = None
+        self.live: LiveTranscriber | None = None
+        self.transcriber: Transcriber | None = None
+        self.want_recording = False
+        self.errors: list[str] = []
+        self.erased: list[Span] = []  # padded spans a member asked to delete (live filter)
+        self._withdrawn_at: dict[int, float] = {}
+        self._flushed = 0
+        self._lock = threading.Lock()
+        self._erase_lock = threading.Lock()  # one chunk rewriter at a time (erase, end)
+        self._erasing = threading.Condition()
+        self._pending_erasures = 0  # asked for on the UI thread, not yet done by a worker
+
+    @classmethod
+    def create(cls, store: Store, circle: Circle, present: list[Member],
+               clock: Callable[[], float], today: dt.date) -> MeetingSession:
+        next_meeting = today + dt.timedelta(days=circle.cadence_days)
+        with store.tx():
+            meeting = store.create_meeting(circle, today.isoformat(), next_meeting.isoformat(),
+                                           "live", "open")
+            everyone = store.members(circle)
+            ids = {m.id for m in present}
+            store.set_attendance(meeting.id, {m.id: m.id in ids for m in everyone})
+        return cls(store, circle, meeting, present, clock)
+
+    # --- recording --------------------------------------------------------------------
+    def start(self, *, record: bool, source: AudioSource | None = None,
+              on_error: Callable[[str], None] | None = None) -> None:
+        """Start the meeting clock and, with `record`, the recorder (consent permitting)."""
+        if record and not self.consent.all_consented():
+            raise PermissionError("recording needs the consent of everyone present")
+        self.timekeeper.start()
+        if not record:
+            return
+        self.want_recording = True
+
+        def chunk(info: ChunkInfo) -> None:
+            save_chunk(self.store, self.meeting.id, info)
+
+        def error(msg: str) -> None:
+            self.errors.append(msg)
+            if on_error is not None:
+                on_error(msg)
+
+        recorder = Recorder(meeting_audio_dir(self.meeting.id), source=source,
+                            on_audio=self._on_audio, on_chunk=chunk, on_error=error,
+                            start_offset=self.timekeeper.now(),
+                            # An encrypted home seals every chunk as it is written.
+                            cipher=crypto.home_cipher())
+        try:
+            recorder.start()
+        except BaseException:
+            self.want_recording = False  # the meeting goes on without the microphone
+            raise
+        self.recorder = recorder
+        self.sync_recording()
+
+    def attach_live(self, transcriber: Transcriber, on_segment: Callable[[Segment], None],
+                    on_error: Callable[[str], None] | None = None) -> None:
+        """Start live transcription (once the model is loaded, off the UI thread)."""
+        self.transcriber = transcriber
+        with self._lock:
+            if self.live is None and self.recorder is not None and not self.timekeeper.finished:
+                self.live = LiveTranscriber(transcriber, on_segment, on_error=on_error)
+
+    def _on_audio(self, block: np.ndarray, start_s: float) -> None:
+        live = self.live
+        if live is not None:
+            live.feed(block, start_s)
+
+    @property
+    def recording_allowed(self) -> bool:
+        return (self.want_recording and self.consent.all_consented()
+                and not self.timekeeper.off_record and not self.timekeeper.finished)
+
+    @property
+    def is_recording(self) -> bool:
+        """True while sound is actually being written to disk."""
+        rec = self.recorder
+        return rec is not None and rec.recording and rec.on_record
+
+    def sync_recording(self) -> None:
+        if self.recorder is not None:
+            self.recorder.set_on_record(self.recording_allowed)
+
+    def set_off_record(self, off: bool) -> None:
+        # Stop the microphone first, then log: never a moment recorded that should not be.
+        if off and self.recorder is not None:
+            self.recorder.set_on_record(False)
+        self.timekeeper.set_off_record(off)
+        self.sync_recording()
+        self.flush_turns()
+
+    def set_consent(self, member_id: int, granted: bool) -> None:
+        if not granted and self.recorder is not None:
+            self.recorder.set_on_record(False)
+        if granted:
+            self.consent.grant(member_id)
+        else:
+            self.consent.withdraw(member_id)
+            self._withdrawn_at[member_id] = self.timekeeper.now()
+        self.sync_recording()
+
+    # --- deleting what a member said (after withdrawing consent) ----------------------
+    def spans_to_erase(self, member_id: int) -> list[Span]:
+        """The member's turns up to their withdrawal, the open one included (UI thread).
+
+        From now on live transcript segments there are dropped (`is_erased`).
+        """
+        until = self._withdrawn_at.get(member_id, self.timekeeper.now())
+        idx = self.member_ids.index(member_id)
+        spans = [(e.start, min(e.end, until)) for e in self.timekeeper.turn_log()
+                 if e.member == idx and not e.off_record and e.start < until]
+        self.erased = erase.merge([*self.erased, *erase.merge(spans, erase.PAD)])
+        with self._erasing:
+            self._pending_erasures += 1
+        return spans
+
+    def is_erased(self, start: float, end: float) -> bool:
+        """Whether a live segment belongs to an erased span: its middle lies there (it is
+        attributed by its middle, so a neighbour's words reaching into the pad stay)."""
+        mid = (start + end) / 2
+        return any(a <= mid <= b for a, b in self.erased)
+
+    def erase_member(self, member_id: int, spans: list[Span],
+                     seal_timeout: float = 5.0) -> Erased:
+        """Delete the member's earlier speech in this meeting: audio, transcript, quotes.
+
+        Blocking (call from a worker thread). The recorder stopped at the withdrawal; its
+        last chunk is sealed as soon as the next (unrecorded) block arrives, so that is
+        awaited. A chunk still open after `seal_timeout` is silenced by `end`.
+        """
+        member = next(m for m in self.present if m.id == member_id)
+        until = max((b for _a, b in spans), default=0.0)
+        try:
+            with self._erase_lock:
+                open_now = self._open_chunks(until, seal_timeout)
+                return erase.erase_member(self.store, self.meeting.id, member, spans=spans,
+                                          reason="withdrawal", exclude=open_now)
+        finally:
+            with self._erasing:
+                self._pending_erasures = max(0, self._pending_erasures - 1)
+                self._erasing.notify_all()
+
+    def wait_erasures(self, timeout: float | None = None) -> bool:
+        """Block until every erasure asked for is done (before the audio is transcribed)."""
+        with self._erasing:
+            return self._erasing.wait_for(lambda: self._pending_erasures == 0, timeout)
+
+    def _open_chunks(self, until: float, timeout: float) -> set[Path]:
+        """Chunk files the recorder still writes that began before `until`, once the
+        recorder has had `timeout` seconds to seal them."""
+        rec = self.recorder
+        if rec is None:
+            return set()
+        deadline = time.monotonic() + timeout
+        while True:
+            busy = {c.path for c in rec.chunks if not c.closed and c.start < until}
+            if not busy or time.monotonic() >= deadline:
+                return busy
+            time.sleep(0.02)
+
+    # --- turns ------------------------------------------------------------------------
+    def flush_turns(self) -> None:
+        """Append the turns closed since the last flush to the store."""
+        log = self.timekeeper.log
+        new = log[self._flushed:]
+        if not new:
+            return
+        rows = [(None if e.member is None else self.member_ids[e.member], e.segment, e.start,
+                 e.end) for e in new]
+        with self.store.tx() as db:
+            base = db.execute("SELECT COUNT(*) FROM turns WHERE meeting_id = ?",
+                              (self.meeting.id,)).fetchone()[0]
+            self.store.add_turns(self.meeting.id, rows)
+            db.executemany("UPDATE turns SET off_record = 1 WHERE meeting_id = ? AND idx = ?",
+                           [(self.meeting.id, base + i) for i, e in enumerate(new)
+                            if e.off_record])
+        self._flushed = len(log)
+
+    def act(self, action: Callable[[], None]) -> None:
+        """Run a timekeeper action and save the turns it closed."""
+        action()
+        self.flush_turns()
+
+    # --- ending -----------------------------------------------------------------------
+    def end(self) -> None:
+        """Stop the clock and the recorder; everything said so far is on disk and listed."""
+        self.timekeeper.end()
+        self.flush_turns()
+        if self.recorder is not None:
+            self.recorder.set_on_record(False)
+            for c in self.recorder.close():
+                save_chunk(self.store, self.meeting.id, c)
+            if self.erased:
+                with self._erase_lock:  # every chunk is sealed now: finish any erasure
+                    erase.reapply(self.store, self.meeting.id)
+        self.store.set_meeting_status(self.meeting.id, "open", self.timekeeper.now())
+
+    def finish_live(self) -> None:
+        """Let live transcription catch up (blocking: call from a worker thread)."""
+        live = self.live
+        if live is not None:
+            live.finish()
+
+    def audio(self) -> list[tuple[float, np.ndarray]]:
+        return meeting_audio(self.store, self.meeting.id)
+
+
+def mark_report_back(store: Store, meeting: Meeting, item: ContractItem, status: str) -> None:
+    """Confirm what became of an earlier contract item; carrying over drafts it again."""
+    store.set_report_back(meeting.id, item.id, status, confirmed=True)
+    carried = [i for i in store.items(meeting.id, item.member_id) if i.carried_from == item.id]
+    if status == "carried_over":
+        if not carried:
+            store.add_item(meeting.id, item.member_id, item.text, due=meeting.next_meeting,
+                           tentative=item.tentative, origin="carry", carried_from=item.id)
+    else:
+        for i in carried:  # changed their mind: the carried copy goes
+            store.set_item_status(i.id, "deleted")
