@@ -19,7 +19,7 @@ from benchmarks.common import own_status, write_out
 
 
 class StageClock:
-    """Stands in for assistant.progress.Bar: remembers when each stage started."""
+    """Stands in for assistant.cli.progress.Bar: remembers when each stage started."""
 
     t0 = time.perf_counter()
     stages: list[tuple[str, float]] = []
@@ -45,10 +45,10 @@ def main(argv: list[str] | None = None) -> None:
     a = ap.parse_args(argv)
     cli_args = a.cli[1:] if a.cli[:1] == ["--"] else a.cli
 
-    import assistant.progress
+    import assistant.cli.progress
     from assistant import cli
 
-    assistant.progress.Bar = StageClock  # type: ignore[misc, assignment]
+    assistant.cli.progress.Bar = StageClock  # type: ignore[misc, assignment]
     trace: list[tuple[float, int, str]] = []
     stop = threading.Event()
 

@@ -79,20 +79,27 @@ def open_store() -> Store:
             return Store(db)
     keys = crypto.keys_for(home)
     assert keys is not None
+    return unlock_store(keys)
+
+
+def unlock_store(keys: crypto.Keys) -> Store:
+    """The home's encrypted store, opened with the first of `keys`' database keys that fits.
+
+    A crash during a passphrase change can leave two candidates (crypto.Keys.db_keys).
+    """
     candidates = keys.db_keys()
     for n, key in enumerate(candidates):
         try:
-            return Store(db, key)
+            return Store(locations.database_path(), key)
         except PMCError:
             if n == len(candidates) - 1:
                 raise
     raise AssertionError("unreachable")
 
 
-def audio_cipher() -> crypto.ChunkCipher | None:
-    """The cipher for this home's audio chunks (None when the home is not encrypted)."""
-    keys = crypto.keys_for(locations.home())
-    return keys.cipher() if keys is not None else None
+def is_new_home() -> bool:
+    """Not encrypted and no circle yet: the first start may still choose encryption."""
+    return not crypto.is_encrypted(locations.home()) and _fresh(locations.database_path())
 
 
 def build_transcriber(settings: Settings, model: str | None = None,

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant.commands import add_manual_item
 from assistant.core.reports.evaluate import score_meeting
 from assistant.services import parts
+from assistant.services.contracts import add_manual_item
 from assistant.services.pipeline import import_meeting
 
 pytestmark = [pytest.mark.e2e, pytest.mark.model, pytest.mark.slow]

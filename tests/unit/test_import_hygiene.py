@@ -1,7 +1,9 @@
-"""Layering and import-time behaviour of assistant.core.
+"""Layering and import-time behaviour of assistant.core and assistant.services.
 
-assistant/core must never import the UI (textual, assistant.tui, assistant.cli), and
-importing it must have no side effects on disk (no database, no directories).
+assistant/core must never import the UI (textual, assistant.tui, assistant.cli) nor the
+use cases above it; assistant/services must import neither Textual, argparse nor the
+presentation packages; and importing core must have no side effects on disk (no
+database, no directories).
 """
 
 from __future__ import annotations
@@ -21,7 +23,10 @@ import assistant.core
 
 REPO = Path(__file__).resolve().parents[2]
 CORE = REPO / "assistant" / "core"
+SERVICES = REPO / "assistant" / "services"
 FORBIDDEN = ("textual", "assistant.tui", "assistant.cli")
+# What the use cases must not import: the UI toolkit, the CLI's parser, presentation.
+SERVICES_FORBIDDEN = ("textual", "argparse", "assistant.tui", "assistant.cli")
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 
 
@@ -52,12 +57,32 @@ def _imports(path: Path, package: str = "assistant.core") -> list[str]:
     return out
 
 
+def _forbidden(m: str, forbidden: tuple[str, ...]) -> bool:
+    return any(m == f or m.startswith(f + ".") for f in forbidden)
+
+
 def test_no_core_file_imports_the_ui() -> None:
     files = sorted(CORE.rglob("*.py"))
     assert len(files) > 10
     bad = [f"{f.relative_to(REPO)}: {m}" for f in files for m in _imports(f)
-           if m.split(".")[0] == "textual" or m.startswith(FORBIDDEN[1:])]
+           if _forbidden(m, (*FORBIDDEN, "assistant.services"))]
     assert bad == []
+
+
+def test_no_services_file_imports_textual_or_argparse() -> None:
+    files = sorted(SERVICES.rglob("*.py"))
+    assert len(files) > 3
+    bad = [f"{f.relative_to(REPO)}: {m}" for f in files
+           for m in _imports(f, "assistant.services") if _forbidden(m, SERVICES_FORBIDDEN)]
+    assert bad == []
+
+
+def test_the_forbidden_check_matches_whole_names() -> None:
+    assert _forbidden("textual.app", SERVICES_FORBIDDEN)
+    assert _forbidden("argparse", SERVICES_FORBIDDEN)
+    assert _forbidden("assistant.cli.common", SERVICES_FORBIDDEN)
+    assert not _forbidden("assistant.client", SERVICES_FORBIDDEN)
+    assert not _forbidden("textualize", SERVICES_FORBIDDEN)
 
 
 def test_the_ast_check_catches_a_ui_import(tmp_path: Path) -> None:
@@ -88,6 +113,10 @@ def test_import_linter_contract_is_kept(tmp_path: Path) -> None:
     contracts = cfg["tool"]["importlinter"]["contracts"]
     core = [c for c in contracts if "assistant.core" in c.get("source_modules", [])]
     assert core and set(FORBIDDEN) <= set(core[0]["forbidden_modules"])
+    services = [c for c in contracts if "assistant.services" in c.get("source_modules", [])]
+    assert services and set(SERVICES_FORBIDDEN) <= set(services[0]["forbidden_modules"])
+    layers = [c["layers"] for c in contracts if c["type"] == "layers"]
+    assert layers and layers[0][-2:] == ["assistant.services", "assistant.core"]
     res = _lint_imports(str(_core_contract_config(tmp_path)), cwd=REPO)
     assert res.returncode == 0, res.stdout + res.stderr
     assert "1 kept, 0 broken" in res.stdout or "0 broken" in res.stdout
