@@ -27,7 +27,7 @@ from assistant.core.audio.chunks import recover_meeting as recover_meeting  # fo
 from assistant.core.audio.recorder import CHUNK_RE, AudioSource, ChunkInfo, Recorder
 from assistant.core.meeting.consent import ConsentLedger
 from assistant.core.meeting.timekeeper import Timekeeper
-from assistant.core.privacy import crypto, erase
+from assistant.core.privacy import crypto, erase, retention
 from assistant.core.privacy.erase import Erased, Span
 from assistant.core.speech.live import LiveTranscriber
 from assistant.core.speech.transcribe import Segment, Transcriber
@@ -116,6 +116,8 @@ class MeetingSession:
         if record and not self.consent.all_consented():
             raise PermissionError("recording needs the consent of everyone present")
         self.timekeeper.start()
+        # "Transcripts are deleted when the next meeting starts": this is that moment.
+        retention.apply_due(self.store, dt.date.fromisoformat(self.meeting.date))
         if not record:
             return
         self.want_recording = True

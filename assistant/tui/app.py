@@ -56,9 +56,13 @@ class CircleApp(App[None]):
         self.session: MeetingSession | None = None
 
     def on_mount(self) -> None:
+        from assistant.core.privacy import retention
         from assistant.tui.screens.attendance import AttendanceScreen
         from assistant.tui.screens.home import HomeScreen
 
+        # The retention policy runs by itself: whatever fell due while the app was closed
+        # (a later meeting imported, a transcript past its age) goes before anything shows.
+        retention.apply_due(self.store, self.today())
         self.push_screen(HomeScreen())
         if self.start_circle is not None:
             # `pmc meeting start --circle NAME` goes straight to attendance.

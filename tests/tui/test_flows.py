@@ -323,3 +323,61 @@ def test_run_app_wires_the_real_parts(store, monkeypatch) -> None:
     source = app.source_factory()
     assert isinstance(source, SoundDeviceSource) and source.device == 3
     assert callable(app.transcriber_factory) and callable(app.drafter_factory)
+
+
+def test_a_carried_over_item_is_not_labelled_as_added_by_hand(store) -> None:
+    from assistant.services.session import mark_report_back
+    from assistant.tui.screens.review import carried_label
+
+    circle = store.circle("Demo Circle")
+    maya = store.member(circle, "Maya")
+    old = store.meetings(circle)[-1]
+    item = store.items(old.id, maya.id)[0]
+    m = store.create_meeting(circle, TODAY.isoformat(), "2026-03-19", "live", "open")
+    mark_report_back(store, m, item, "carried_over")
+    carried = store.items(m.id, maya.id)[0]
+    assert carried.carried_from == item.id and not carried.quote
+    label = carried_label(store, carried)
+    assert label == f"Carried over from the contract of meeting #{old.id} ({old.date})."
+
+
+# --- retention runs by itself -------------------------------------------------------------------
+def _with_transcript(store, date: str) -> int:  # type: ignore[no-untyped-def]
+    circle = store.circle("Demo Circle")
+    maya = store.member(circle, "Maya")
+    m = store.create_meeting(circle, date, date, "live", "drafted")
+    store.add_turns(m.id, [(maya.id, "contracts", 0.0, 5.0)])
+    store.add_segments(m.id, [(store.turns(m.id)[0].id, maya.id, "contracts", 0.5, 4.5,
+                               "I will call the lab")])
+    return m.id
+
+
+async def test_retention_is_applied_when_the_app_starts(store) -> None:
+    old = _with_transcript(store, "2026-02-26")
+    _with_transcript(store, "2026-03-01")  # a later meeting: the old transcript is due
+    app = build_app(store)
+    async with app.run_test(size=(80, 24)):
+        assert store.segments(old) == []
+
+
+async def test_retention_is_applied_when_the_next_meeting_starts(store) -> None:
+    last = _with_transcript(store, "2026-03-01")
+    app = build_app(store, record=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        assert len(store.segments(last)) == 1  # nothing due yet: it is the latest meeting
+        await pilot.press("s")
+        assert len(store.segments(last)) == 1  # attendance is not the start
+        await pilot.press("c")
+        assert isinstance(app.screen, TimekeeperScreen)
+        assert store.segments(last) == []
+
+
+async def test_the_consent_screen_says_what_retention_does(store) -> None:
+    app = build_app(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("s", "c")
+        from textual.widgets import Static
+
+        text = " ".join(str(app.screen.query_one("#consent-text", Static).content).split())
+        assert "transcript deleted when the next meeting starts" in text
+        assert "stays in the local database" not in text

@@ -63,7 +63,10 @@ def test_events_are_stored_and_replayed() -> None:
 
 
 def test_consent_text_says_what_where_how_long_and_local() -> None:
-    text = CONSENT_TEXT.lower()
+    from assistant.core.privacy.retention import Policy
+
+    text = CONSENT_TEXT.format(audio_dir="~/audio", kept=Policy().describe()).lower()
+    assert "transcript deleted when the next meeting starts" in text
     for phrase in ("recorded:", "stored:", "kept:", "never leaves", "off the record",
                    "withdraw", "deleted"):
         assert phrase in text

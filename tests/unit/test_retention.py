@@ -95,3 +95,17 @@ def test_forget_one_member_in_one_meeting_or_everywhere(store: Store, pmc_home: 
     for p in pmc_home.iterdir():
         if p.is_file():
             assert b"amara words" not in p.read_bytes(), p.name
+
+
+def test_a_meeting_not_yet_drafted_keeps_its_transcript(store: Store) -> None:
+    """Resume drafts from the stored transcript: a later meeting must not take it away."""
+    c = store.create_circle("Glacier", ["Amara"])
+    (a,) = (m.id for m in store.members(c))
+    waiting = _meeting(store, c, "2026-03-05", {a: "glacier"}, status="transcribed",
+                       audio=False)
+    _meeting(store, c, "2026-03-19", {a: "cores"}, audio=False)
+    assert retention.apply_due(store, dt.date(2026, 3, 19)) is None
+    assert len(store.segments(waiting)) == 1
+    store.set_meeting_status(waiting, "drafted")
+    counts = retention.apply_due(store, dt.date(2026, 3, 19))
+    assert counts is not None and counts.segments == 1 and store.segments(waiting) == []

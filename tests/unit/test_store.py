@@ -291,3 +291,33 @@ def test_corrupt_database_is_a_one_line_user_error(tmp_path: Path) -> None:
     with pytest.raises(PMCError, match="cannot be opened") as exc:
         Store(path)
     assert "\n" not in str(exc.value)
+
+
+def test_report_back_items_on_the_same_day(store: Store, circle: Circle) -> None:
+    """A second meeting the same day reports back on the first one's contracts."""
+    ana = store.member(circle, "Ana")
+    m1 = store.create_meeting(circle, "2024-03-12", "2024-03-26", "live")
+    item = store.add_item(m1.id, ana.id, "Finish the review", status="approved")
+    m2 = store.create_meeting(circle, "2024-03-12", "2024-03-26", "live")
+    assert store.previous_meeting(circle, m2.date, exclude=m2.id) == m1
+    assert store.open_items_before(circle, ana.id, m2.date, exclude=m2.id) == [item]
+    # ...and never the other way round: the first meeting has nothing before it.
+    assert store.open_items_before(circle, ana.id, m1.date, exclude=m1.id) == []
+
+
+def test_report_back_items_skip_a_meeting_without_contracts(store: Store,
+                                                             circle: Circle) -> None:
+    """A timekeeping-only meeting (no items) in between does not hide the last contract."""
+    ana, ben, _ = store.members(circle)
+    m1 = store.create_meeting(circle, "2024-03-12", "2024-03-26", "live")
+    a1 = store.add_item(m1.id, ana.id, "Finish the review", status="approved")
+    b1 = store.add_item(m1.id, ben.id, "Call the lab", status="approved")
+    store.create_meeting(circle, "2024-03-26", "2024-04-09", "live")  # empty
+    m3 = store.create_meeting(circle, "2024-03-27", "2024-04-10", "live")
+    b3 = store.add_item(m3.id, ben.id, "Book the room")
+    gone = store.add_item(m3.id, ana.id, "A draft Ana deleted")
+    store.set_item_status(gone.id, "deleted")
+    m4 = store.create_meeting(circle, "2024-04-09", "2024-04-23", "live")
+    assert store.open_items_before(circle, ana.id, m4.date, exclude=m4.id) == [a1]
+    assert store.open_items_before(circle, ben.id, m4.date, exclude=m4.id) == [b3]
+    assert b1 not in store.open_items_before(circle, ben.id, m4.date, exclude=m4.id)

@@ -21,8 +21,9 @@ CONSENT_TEXT = (
     "Recorded: the sound of this meeting from this computer's microphone, only while "
     "the screen shows ● REC.\n"
     "Stored: on this computer only, in {audio_dir} and the local database.\n"
-    "Kept: the raw audio until the contracts are reviewed, then it is deleted; the "
-    "transcript and the contracts stay in the local database.\n"
+    # {kept} is the circle's retention policy in the words `pmc retention` prints, so
+    # what people agree to is what the app then does (retention.apply_due).
+    "Kept: {kept}.\n"
     "It never leaves this machine: transcription and drafting run here, offline.\n"
     "Anyone can go off the record (o) or withdraw consent (w) at any time; recording "
     "stops at once."

@@ -9,6 +9,9 @@ Defaults (a circle without a `retention` row):
   items the circle deleted;
 - contract items, their statuses and report-back statuses are kept.
 
+The app applies the policies by itself (`apply_due`) when it starts and when a meeting
+starts; `pmc purge` applies them on demand.
+
 `forget` deletes what one member said; in the raw audio only their turns are silenced
 (assistant.core.privacy.erase).
 
@@ -107,7 +110,8 @@ def plan(store: Store, today: dt.date) -> Plan:
             if p.audio_after_approval and m.status in ("drafted", "closed") and has_audio(
                     store, m.id) and not any(i.status == "draft" for i in store.items(m.id)):
                 out.audio[m.id] = "every contract item approved or deleted"
-            if not _has_transcript(store, m):
+            # A meeting not yet drafted still needs its transcript (resume drafts from it).
+            if m.status not in ("drafted", "closed") or not _has_transcript(store, m):
                 continue
             later = [x for x in meetings[n + 1:] if x.date >= m.date]
             age = (today - dt.date.fromisoformat(m.date)).days
@@ -206,6 +210,17 @@ def purge(store: Store, today: dt.date, dry_run: bool = False) -> tuple[Plan, Co
             "SELECT COUNT(*) FROM contract_items WHERE meeting_id = ? AND status = 'deleted'",
             (mid,)).fetchone()[0]
     return p, counts
+
+
+def apply_due(store: Store, today: dt.date) -> Counts | None:
+    """Apply the policies if anything is due (at app start and when a meeting starts).
+
+    Cheap when nothing is due: reads only, no checkpoint. Returns what was deleted.
+    """
+    p = plan(store, today)
+    if not p.audio and not p.transcripts:
+        return None
+    return apply(store, p)
 
 
 def forget(store: Store, circle: Circle, member: Member,

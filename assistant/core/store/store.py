@@ -458,21 +458,42 @@ class Store:
                 "UPDATE contract_items SET status = ?, approved_at = CASE WHEN ? = 'approved' "
                 "THEN datetime('now') ELSE NULL END WHERE id = ?", (status, status, iid))
 
+    @staticmethod
+    def _earlier(date: str, exclude: int | None) -> tuple[str, list[object]]:
+        """SQL (on meetings `m`) for "held before the meeting `exclude` of `date`".
+
+        Meetings are ordered by (date, id): a second meeting on the same day comes after
+        the first, so a date comparison alone would skip it.
+        """
+        if exclude is None:
+            return "m.date < ?", [date]
+        return ("m.id != ? AND (m.date < ? OR (m.date = ? AND m.id < ?))",
+                [exclude, date, date, exclude])
+
     def previous_meeting(self, circle: Circle, before_date: str,
                          exclude: int | None = None) -> Meeting | None:
+        """The meeting just before (`before_date`, `exclude`), in (date, id) order."""
+        where, args = self._earlier(before_date, exclude)
         row = self.db.execute(
-            "SELECT id FROM meetings WHERE circle_id = ? AND date < ? AND id != ? "
-            "ORDER BY date DESC, id DESC LIMIT 1",
-            (circle.id, before_date, exclude or -1)).fetchone()
+            f"SELECT m.id FROM meetings m WHERE m.circle_id = ? AND {where} "
+            "ORDER BY m.date DESC, m.id DESC LIMIT 1", [circle.id, *args]).fetchone()
         return self.meeting(row[0]) if row else None
 
     def open_items_before(self, circle: Circle, member_id: int, date: str,
                           exclude: int | None = None) -> list[ContractItem]:
-        """The member's items from the most recent earlier meeting (for report-back)."""
-        prev = self.previous_meeting(circle, date, exclude)
-        if prev is None:
+        """The member's items from their last earlier meeting that gave them any (report-back).
+
+        By history, not by the calendar: a meeting where the member got no item (absent,
+        timekeeping only, nothing drafted) does not hide the contract from the one before.
+        """
+        where, args = self._earlier(date, exclude)
+        row = self.db.execute(
+            "SELECT m.id FROM meetings m JOIN contract_items c ON c.meeting_id = m.id "
+            f"WHERE m.circle_id = ? AND c.member_id = ? AND c.status != 'deleted' AND {where} "
+            "ORDER BY m.date DESC, m.id DESC LIMIT 1", [circle.id, member_id, *args]).fetchone()
+        if row is None:
             return []
-        return [i for i in self.items(prev.id, member_id) if i.status != "deleted"]
+        return self.items(int(row[0]), member_id)
 
     # --- report-back ---------------------------------------------------------
     def set_report_back(self, mid: int, item_id: int, status: str, *, confirmed: bool,

@@ -13,6 +13,7 @@ from textual.widgets import Button, Footer, Header, Static
 
 from assistant.core import locations
 from assistant.core.meeting.consent import CONSENT_TEXT
+from assistant.core.privacy import retention
 from assistant.services.session import MeetingSession
 from assistant.tui.screens.base import BaseScreen
 
@@ -51,7 +52,8 @@ class ConsentScreen(BaseScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="consent-body"):
-            yield Static(CONSENT_TEXT.format(audio_dir=tilde(locations.audio_dir())),
+            kept = retention.policy(self.pmc.store, self.session.circle).describe()
+            yield Static(CONSENT_TEXT.format(audio_dir=tilde(locations.audio_dir()), kept=kept),
                          id="consent-text")
             yield Static("Each person present consents for themselves (press their number):",
                          id="consent-ask")

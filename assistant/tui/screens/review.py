@@ -9,9 +9,19 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Footer, Header, Static
 
-from assistant.core.store.store import ContractItem, Member
+from assistant.core.errors import PMCError
+from assistant.core.store.store import ContractItem, Member, Store
 from assistant.services.session import delete_meeting_audio
 from assistant.tui.screens.base import BaseScreen
+
+
+def carried_label(store: Store, item: ContractItem) -> str:
+    """Where a carried-over item came from (it was said at an earlier meeting, not typed)."""
+    try:
+        old = store.meeting(store.item(item.carried_from or -1).meeting_id)
+    except PMCError:  # the earlier item is gone (its meeting deleted): still not by hand
+        return "Carried over from an earlier contract."
+    return f"Carried over from the contract of meeting #{old.id} ({old.date})."
 
 
 class ReviewScreen(BaseScreen):
@@ -118,6 +128,8 @@ class ReviewScreen(BaseScreen):
         if item is None:
             return
         said = f"Said: “{item.quote}”" if item.quote else "Added by hand."
+        if item.carried_from is not None:
+            said = carried_label(self.pmc.store, item) + (f" {said}" if item.quote else "")
         self.query_one("#quote", Static).update(Text(said, style="grey70"))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
