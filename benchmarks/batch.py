@@ -41,12 +41,13 @@ def ensure_checkpoint(model: str = "whisper-tiny.en") -> Path:
 def decoding() -> str:
     """The decoding policy both backends ran with, from the app's own constants."""
     from assistant.core.speech import transcribe as tr
+    from assistant.core.speech.types import DECODING as d
 
-    temps = ", ".join(f"{t:g}" for t in tr.TEMPERATURES)
+    temps = ", ".join(f"{t:g}" for t in d.temperatures)
     return (f"both backends: greedy (beam 1), word timestamps, no conditioning on earlier "
-            f"text; temperature fallback {temps} (best of {tr.BEST_OF} when sampling) where "
-            f"a 30 s window's text has gzip ratio > {tr.COMPRESSION_RATIO_THRESHOLD:g} or mean "
-            f"log-probability < {tr.LOGPROB_THRESHOLD:g}. faster-whisper transcribes "
+            f"text; temperature fallback {temps} (best of {d.best_of} when sampling) where "
+            f"a 30 s window's text has gzip ratio > {d.compression_ratio_threshold:g} or mean "
+            f"log-probability < {d.logprob_threshold:g}. faster-whisper transcribes "
             f"windows over {tr.BATCH_MIN_SECONDS:.0f} s batched (BatchedInferencePipeline, "
             f"VAD chunks of ≤ 30 s, batch {tr.BATCH_SIZE}), which decodes at temperature 0 "
             f"only; openai-whisper has no batched mode")

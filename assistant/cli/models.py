@@ -16,7 +16,7 @@ from assistant.cli.common import Commands, timestamp, write_out
 from assistant.core import models
 from assistant.core import settings as settings_mod
 from assistant.core.errors import PMCError
-from assistant.core.speech.transcribe import Segment
+from assistant.core.speech.types import SpeechSegment
 
 
 def cmd_models_list(a: argparse.Namespace) -> int:
@@ -69,7 +69,7 @@ def cmd_models_convert(a: argparse.Namespace) -> int:
     return 0
 
 
-def format_segments(segments: Sequence[Segment], fmt: str) -> str:
+def format_segments(segments: Sequence[SpeechSegment], fmt: str) -> str:
     """A transcript as plain text, JSON (with word times), SRT or WebVTT."""
     if fmt == "text":
         return " ".join(s.text for s in segments) + "\n"

@@ -18,7 +18,8 @@ from assistant.core.drafting.llm import LocalLLM
 from assistant.core.errors import PMCError
 from assistant.core.privacy import crypto
 from assistant.core.settings import Settings
-from assistant.core.speech.transcribe import Transcriber, make_transcriber
+from assistant.core.speech.transcribe import make_transcriber
+from assistant.core.speech.types import Transcriber
 from assistant.core.store.store import Store
 
 

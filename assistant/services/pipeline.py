@@ -22,7 +22,8 @@ from assistant.core.drafting.textnorm import STOPWORDS, words
 from assistant.core.errors import PMCError
 from assistant.core.meeting import timeline as timeline_mod
 from assistant.core.privacy import erase
-from assistant.core.speech.transcribe import Segment, Transcriber, transcribe_path
+from assistant.core.speech.transcribe import transcribe_path
+from assistant.core.speech.types import SpeechSegment, Transcriber
 from assistant.core.store.store import Circle, Meeting, Member, Store
 
 Progress = Callable[[str, float], None]  # (stage, fraction 0..1)
@@ -46,11 +47,11 @@ class Analysis:
 
 
 def transcribe_pieces(transcriber: Transcriber, pieces: Sequence[tuple[float, np.ndarray]],
-                      progress: Progress = _noop) -> list[Segment]:
+                      progress: Progress = _noop) -> list[SpeechSegment]:
     """Transcribe audio pieces that start at the given meeting seconds."""
     total = sum(len(a) for _, a in pieces) / audio_mod.RATE or 1.0
     done = 0.0
-    out: list[Segment] = []
+    out: list[SpeechSegment] = []
     for start, samples in pieces:
         length = len(samples) / audio_mod.RATE
 

@@ -45,7 +45,7 @@ from assistant.core.drafting.attribution import Utterance, attribute
 from assistant.core.drafting.contracts import Drafter
 from assistant.core.errors import PMCError
 from assistant.core.privacy import crypto, erase, retention
-from assistant.core.speech.transcribe import Transcriber
+from assistant.core.speech.types import Transcriber
 from assistant.core.store.store import Circle, Meeting, Member, Store
 from assistant.services.pipeline import analyse, second_pass, spans_for, transcribe_pieces
 

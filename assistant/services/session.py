@@ -30,7 +30,7 @@ from assistant.core.meeting.timekeeper import Timekeeper
 from assistant.core.privacy import crypto, erase, retention
 from assistant.core.privacy.erase import Erased, Span
 from assistant.core.speech.live import LiveTranscriber
-from assistant.core.speech.transcribe import Segment, Transcriber
+from assistant.core.speech.types import SpeechSegment, Transcriber
 from assistant.core.store.store import Circle, ContractItem, Meeting, Member, Store
 
 # --- meetings and their audio ---------------------------------------------------------
@@ -143,7 +143,7 @@ class MeetingSession:
         self.recorder = recorder
         self.sync_recording()
 
-    def attach_live(self, transcriber: Transcriber, on_segment: Callable[[Segment], None],
+    def attach_live(self, transcriber: Transcriber, on_segment: Callable[[SpeechSegment], None],
                     on_error: Callable[[str], None] | None = None) -> None:
         """Start live transcription (once the model is loaded, off the UI thread)."""
         self.transcriber = transcriber

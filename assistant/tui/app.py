@@ -21,7 +21,7 @@ from textual.screen import Screen
 from assistant.core.audio.recorder import AudioSource
 from assistant.core.drafting.contracts import Drafter
 from assistant.core.settings import Settings
-from assistant.core.speech.transcribe import Transcriber
+from assistant.core.speech.types import Transcriber
 from assistant.core.store.store import Store
 
 if TYPE_CHECKING:

@@ -10,14 +10,14 @@ from dataclasses import dataclass
 
 from textual.message import Message
 
-from assistant.core.speech.transcribe import Segment
+from assistant.core.speech.types import SpeechSegment
 
 
 @dataclass
 class SegmentTranscribed(Message):
     """Live transcription delivered a segment (meeting seconds)."""
 
-    segment: Segment
+    segment: SpeechSegment
 
 
 @dataclass

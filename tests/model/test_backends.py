@@ -19,7 +19,8 @@ import pytest
 
 from assistant.core.drafting.textnorm import wer
 from assistant.core.errors import PMCError
-from assistant.core.speech.transcribe import Transcriber, make_transcriber
+from assistant.core.speech.transcribe import make_transcriber
+from assistant.core.speech.types import Transcriber
 
 pytestmark = pytest.mark.model
 

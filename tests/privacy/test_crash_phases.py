@@ -33,7 +33,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.core.meeting.agenda import Segment
+from assistant.core.meeting.agenda import AgendaSegment
 from assistant.core.privacy import crypto
 from assistant.core.store.store import Store
 from assistant.services import parts
@@ -51,9 +51,9 @@ PREVIOUS = {"Maya": "Finish the survey questions for the pilot study",
             "Tom": "Email three labs about postdoc positions",
             "Lena": "Write the results section of her paper",
             "Sam": "Submit the travel grant application"}
-AGENDA = (Segment("check_in", "Check-in", 1.0, False),
-          Segment("report_back", "Report-back", 1.5, False),
-          Segment("contracts", "Contracts", 1.5, True))
+AGENDA = (AgendaSegment("check_in", "Check-in", 1.0, False),
+          AgendaSegment("report_back", "Report-back", 1.5, False),
+          AgendaSegment("contracts", "Contracts", 1.5, True))
 # (index into the demo timeline, agenda position it opens) in the order played
 PICK = [0, 5, 11, 12, 13, 14]  # Maya check-in, Tom report-back, the four contracts
 LEAD, GAP = 0.3, 0.6

@@ -24,7 +24,7 @@ from assistant.core.audio.recorder import CHUNK_RE, RATE, FileSource, Recorder
 from assistant.core.drafting.contracts import Drafter
 from assistant.core.meeting.consent import ConsentLedger
 from assistant.core.privacy import crypto, erase, retention
-from assistant.core.speech.transcribe import Segment
+from assistant.core.speech.types import SpeechSegment
 from assistant.core.store.store import Store
 from assistant.services import resume
 
@@ -43,7 +43,7 @@ class Spy:
         self.name = real.name
         self.heard: list[tuple[float, float]] = []
 
-    def transcribe(self, audio: np.ndarray, offset: float = 0.0, **kw: Any) -> list[Segment]:
+    def transcribe(self, audio: np.ndarray, offset: float = 0.0, **kw: Any) -> list[SpeechSegment]:
         self.heard.append((offset, offset + len(audio) / RATE))
         return self.real.transcribe(audio, offset=offset, **kw)  # type: ignore[no-any-return]
 
@@ -54,9 +54,10 @@ class Hallucinating:
 
     name = "scripted"
 
-    def transcribe(self, audio: np.ndarray, offset: float = 0.0, **kw: Any) -> list[Segment]:
+    def transcribe(self, audio: np.ndarray, offset: float = 0.0, **kw: Any) -> list[SpeechSegment]:
         end = offset + len(audio) / RATE
-        said = [Segment(0.5, 2.9, "It was a busy week."), Segment(3.9, 4.6, "Thank you.")]
+        said = [SpeechSegment(0.5, 2.9, "It was a busy week."),
+                SpeechSegment(3.9, 4.6, "Thank you.")]
         return [s for s in said if offset <= s.start < end]
 
 

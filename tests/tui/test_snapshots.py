@@ -166,7 +166,7 @@ def test_timekeeper_challenges_red_off_record(snap_compare, store, size) -> None
 @pytest.mark.parametrize("size", SIZES)
 def test_timekeeper_live_transcript(snap_compare, store, size) -> None:
     """The live transcript pane shows what the worker delivered, attributed to the turn."""
-    from assistant.core.speech.transcribe import Segment
+    from assistant.core.speech.types import SpeechSegment
     from assistant.tui.messages import SegmentTranscribed
 
     clock = FakeClock()
@@ -177,11 +177,11 @@ def test_timekeeper_live_transcript(snap_compare, store, size) -> None:
         clock.advance(5)
         await settle(pilot)
         screen = pilot.app.screen
-        screen.post_message(SegmentTranscribed(Segment(
+        screen.post_message(SegmentTranscribed(SpeechSegment(
             0.5, 4.0, "Hi all. It was a busy week, but I feel good today.")))
         clock.advance(10)
         await pilot.press("n")
-        screen.post_message(SegmentTranscribed(Segment(
+        screen.post_message(SegmentTranscribed(SpeechSegment(
             15.5, 17.5, "Hello. A little tired, but glad to be here.")))
         clock.advance(3)
         await settle(pilot)

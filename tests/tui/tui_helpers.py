@@ -27,7 +27,7 @@ from textual.pilot import Pilot
 from assistant.core.audio.recorder import FileSource
 from assistant.core.drafting.contracts import Drafter
 from assistant.core.settings import Settings
-from assistant.core.speech.transcribe import Segment
+from assistant.core.speech.types import SpeechSegment
 from assistant.core.store.store import Store
 from assistant.tui.app import CircleApp, make_app
 
@@ -64,10 +64,10 @@ class ScriptedTranscriber:
 
     def transcribe(self, audio: np.ndarray, offset: float = 0.0,
                    progress: Callable[[float, float], None] | None = None,
-                   prompt: str | None = None) -> list[Segment]:
+                   prompt: str | None = None) -> list[SpeechSegment]:
         end = offset + len(audio) / RATE
         self.calls.append((offset, end))
-        out = [Segment(s, e, text) for s, e, text in self.script
+        out = [SpeechSegment(s, e, text) for s, e, text in self.script
                if offset <= (s + e) / 2 < end and float(np.abs(audio).max(initial=0)) > 0]
         if progress is not None:
             progress(end - offset, end - offset)

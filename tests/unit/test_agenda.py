@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from assistant.core.errors import PMCError
 from assistant.core.meeting import agenda
-from assistant.core.meeting.agenda import DEFAULT_AGENDA, SEGMENT_IDS, Segment
+from assistant.core.meeting.agenda import DEFAULT_AGENDA, SEGMENT_IDS, AgendaSegment
 
 FAST = settings(max_examples=80, deadline=None, database=None)
 
@@ -39,9 +39,9 @@ def test_default_agenda_is_the_pmc_format() -> None:
 
 
 def test_planned_seconds_scales_per_member_segments_only() -> None:
-    assert Segment("check_in", "C", 1.0, True).planned_seconds(6) == 360
-    assert Segment("challenges", "C", 25.0, False).planned_seconds(6) == 1500
-    assert Segment("check_in", "C", 1.5, True).planned_seconds(0) == 0
+    assert AgendaSegment("check_in", "C", 1.0, True).planned_seconds(6) == 360
+    assert AgendaSegment("challenges", "C", 25.0, False).planned_seconds(6) == 1500
+    assert AgendaSegment("check_in", "C", 1.5, True).planned_seconds(0) == 0
 
 
 def test_default_agenda_round_trips_through_json() -> None:
@@ -50,8 +50,8 @@ def test_default_agenda_round_trips_through_json() -> None:
 
 def test_missing_fields_take_defaults() -> None:
     got = agenda.from_json('[{"id": "check_in"}, {"id": "report_back", "minutes": 2}]')
-    assert got == (Segment("check_in", "Check-in", 1.0, True),
-                   Segment("report_back", "Report-back", 2.0, True))
+    assert got == (AgendaSegment("check_in", "Check-in", 1.0, True),
+                   AgendaSegment("report_back", "Report-back", 2.0, True))
     assert isinstance(got[1].minutes, float)
 
 
@@ -123,10 +123,10 @@ def test_from_json_on_arbitrary_text_raises_only_pmc_error(text: str) -> None:
 
 @FAST
 @given(st.permutations(SEGMENT_IDS).flatmap(lambda ids: st.tuples(*(
-    st.builds(Segment, st.just(i), st.text(max_size=15),
+    st.builds(AgendaSegment, st.just(i), st.text(max_size=15),
               st.floats(0.01, 240, allow_nan=False), st.booleans()) for i in ids))),
        st.integers(1, 5))
-def test_valid_agendas_round_trip(segments: tuple[Segment, ...], n: int) -> None:
+def test_valid_agendas_round_trip(segments: tuple[AgendaSegment, ...], n: int) -> None:
     chosen = segments[:n]
     assert agenda.from_json(agenda.to_json(chosen)) == chosen
 

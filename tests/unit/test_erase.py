@@ -71,7 +71,7 @@ def test_is_erased_follows_the_same_rule_as_dropping_segments(store: Store) -> N
 
 def test_process_meeting_drafts_nothing_from_an_erased_span(store: Store) -> None:
     from assistant.core.drafting.contracts import Drafter
-    from assistant.core.speech.transcribe import Segment, Word
+    from assistant.core.speech.types import SpeechSegment, Word
     from assistant.services import pipeline
 
     c = store.create_circle("Glacier", ["Ana", "Ben"])
@@ -81,14 +81,14 @@ def test_process_meeting_drafts_nothing_from_an_erased_span(store: Store) -> Non
     store.add_turns(m.id, [(ana.id, "contracts", 0, 5), (ben.id, "contracts", 5, 10)])
     erase.erase_member(store, m.id, ana, spans=[(0.0, 5.0)], reason="withdrawal")
 
-    def seg(a: float, b: float, text: str) -> Segment:
-        return Segment(a, b, text, (Word(a, b, " " + text, 1.0),))
+    def seg(a: float, b: float, text: str) -> SpeechSegment:
+        return SpeechSegment(a, b, text, (Word(a, b, " " + text, 1.0),))
 
     class Scripted:  # what a transcriber might still place at the cut's edge
         name = "scripted"
 
         def transcribe(self, audio: np.ndarray, offset: float = 0.0, progress: object = None,
-                       prompt: str | None = None) -> list[Segment]:
+                       prompt: str | None = None) -> list[SpeechSegment]:
             return [seg(4.0, 5.4, "I will map the glacier."),
                     seg(6.0, 9.0, "I will order the sensor parts.")]
 

@@ -158,7 +158,8 @@ def test_importing_core_creates_nothing(tmp_path: Path) -> None:
         "or m.startswith(('assistant.tui', 'assistant.cli')))))\n"
     )
     env = {**os.environ, "PMC_HOME": str(home), "HOME": str(tmp_path / "user"),
-           "XDG_DATA_HOME": str(tmp_path / "xdg")}
+           "XDG_DATA_HOME": str(tmp_path / "xdg"),
+           "PYTHONPATH": str(REPO)}  # this checkout, not whichever one is installed
     res = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env,
                          capture_output=True, text=True, timeout=120)
     assert res.returncode == 0, res.stderr

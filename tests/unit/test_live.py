@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from assistant.core.speech.live import RATE, LiveTranscriber
-from assistant.core.speech.transcribe import Segment
+from assistant.core.speech.types import SpeechSegment
 
 
 def tone(seconds: float, amp: float = 0.2) -> np.ndarray:
@@ -32,13 +32,13 @@ class FakeTranscriber:
         self.calls: list[tuple[float, float]] = []
 
     def transcribe(self, audio: np.ndarray, offset: float = 0.0,
-                   progress: object = None) -> list[Segment]:
+                   progress: object = None) -> list[SpeechSegment]:
         if self.gate is not None:
             self.gate.wait(10)
         time.sleep(self.delay)
         end = offset + len(audio) / RATE
         self.calls.append((offset, end))
-        return [Segment(offset, end, f"window at {offset:.2f}")]
+        return [SpeechSegment(offset, end, f"window at {offset:.2f}")]
 
 
 def feed_blocks(live: LiveTranscriber, audio: np.ndarray, start: float = 0.0,
@@ -50,7 +50,7 @@ def feed_blocks(live: LiveTranscriber, audio: np.ndarray, start: float = 0.0,
 
 def test_windows_are_cut_at_pauses_and_silence_is_skipped() -> None:
     fake = FakeTranscriber()
-    got: list[Segment] = []
+    got: list[SpeechSegment] = []
     live = LiveTranscriber(fake, got.append)
     audio = np.concatenate([silence(2), tone(2), silence(1), tone(3), silence(5)])
     feed_blocks(live, audio)
@@ -90,7 +90,7 @@ def test_a_gap_in_meeting_time_closes_the_window() -> None:
 def test_feed_never_blocks_and_the_backlog_is_bounded() -> None:
     gate = threading.Event()  # the transcriber is stuck until released
     fake = FakeTranscriber(gate=gate)
-    got: list[Segment] = []
+    got: list[SpeechSegment] = []
     live = LiveTranscriber(fake, got.append, max_backlog_s=6.0)
     t0 = time.perf_counter()
     for i in range(10):
@@ -108,14 +108,14 @@ def test_feed_never_blocks_and_the_backlog_is_bounded() -> None:
 def test_a_failing_window_is_reported_and_the_rest_continue() -> None:
     class Flaky(FakeTranscriber):
         def transcribe(self, audio: np.ndarray, offset: float = 0.0,
-                       progress: object = None) -> list[Segment]:
+                       progress: object = None) -> list[SpeechSegment]:
             if not self.calls:
                 self.calls.append((offset, offset))
                 raise RuntimeError("boom")
             return super().transcribe(audio, offset)
 
     errors: list[str] = []
-    got: list[Segment] = []
+    got: list[SpeechSegment] = []
     live = LiveTranscriber(Flaky(), got.append, on_error=errors.append)
     feed_blocks(live, np.concatenate([tone(2), silence(1), tone(2), silence(1)]))
     assert live.finish(10)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from assistant.core.drafting.attribution import TurnSpan, Utterance
-from assistant.core.speech.transcribe import Segment, Word
+from assistant.core.speech.types import SpeechSegment, Word
 from assistant.services.pipeline import _slice, refine_contracts
 
 RATE = 16000
@@ -50,7 +50,7 @@ class EchoTranscriber:
         words = (Word(first + 0.1, first + 0.2, " early", 1.0),
                  Word(first + 1.2, last - 1.2, " committed", 1.0),
                  Word(last - 0.2, last - 0.1, " late", 1.0))
-        return [Segment(words[0].start, words[-1].end, "x", words)]
+        return [SpeechSegment(words[0].start, words[-1].end, "x", words)]
 
 
 def test_second_pass_replaces_only_contracts_turns_and_keeps_words_inside_the_turn() -> None:

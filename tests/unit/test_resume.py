@@ -21,7 +21,7 @@ from assistant.core.audio.chunks import meeting_audio_dir
 from assistant.core.audio.recorder import chunk_name
 from assistant.core.drafting.contracts import Drafter
 from assistant.core.errors import PMCError
-from assistant.core.speech.transcribe import Segment
+from assistant.core.speech.types import SpeechSegment
 from assistant.core.store.store import Meeting, Store
 from assistant.services import resume
 
@@ -38,12 +38,12 @@ class Heard:
 
     def transcribe(self, audio: np.ndarray, offset: float = 0.0,
                    progress: Callable[[float, float], None] | None = None,
-                   prompt: str | None = None) -> list[Segment]:
+                   prompt: str | None = None) -> list[SpeechSegment]:
         self.calls += 1
         if self.fail:
             raise RuntimeError("killed mid-transcription")
         end = offset + len(audio) / RATE
-        return [Segment(s, e, t) for s, e, t in SCRIPT if offset <= (s + e) / 2 < end]
+        return [SpeechSegment(s, e, t) for s, e, t in SCRIPT if offset <= (s + e) / 2 < end]
 
 
 class Crashing(Drafter):

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from assistant.core.errors import PMCError
-from assistant.core.meeting.agenda import DEFAULT_AGENDA, Segment, to_json
+from assistant.core.meeting.agenda import DEFAULT_AGENDA, AgendaSegment, to_json
 from assistant.core.store.store import Circle, Store
 
 AGENDA = to_json(DEFAULT_AGENDA)
@@ -41,7 +41,8 @@ def test_create_circle_keeps_members_in_order_and_default_agenda(store: Store,
 
 
 def test_custom_agenda_and_cadence_round_trip(store: Store) -> None:
-    agenda = (Segment("check_in", "Hello", 2.0, True), Segment("contracts", "C", 3.5, False))
+    agenda = (AgendaSegment("check_in", "Hello", 2.0, True),
+              AgendaSegment("contracts", "C", 3.5, False))
     c = store.create_circle("Beta", ["Ana"], agenda=agenda, cadence_days=7)
     again = store.circle("Beta")
     assert again.agenda == agenda

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.core.meeting.agenda import DEFAULT_AGENDA, Segment
+from assistant.core.meeting.agenda import DEFAULT_AGENDA, AgendaSegment
 from assistant.core.meeting.timekeeper import Timekeeper, fmt_seconds, store_turns
 from assistant.core.store.store import Store
 
@@ -21,9 +21,9 @@ class Clock:
 
 
 AGENDA = (
-    Segment("check_in", "Check-in", 1.0, True),
-    Segment("challenges", "Challenges", 10.0, False),
-    Segment("contracts", "Contracts", 2.0, True),
+    AgendaSegment("check_in", "Check-in", 1.0, True),
+    AgendaSegment("challenges", "Challenges", 10.0, False),
+    AgendaSegment("contracts", "Contracts", 2.0, True),
 )
 
 
@@ -32,7 +32,7 @@ def clock() -> Clock:
     return Clock()
 
 
-def make(clock: Clock, agenda: tuple[Segment, ...] = AGENDA) -> Timekeeper:
+def make(clock: Clock, agenda: tuple[AgendaSegment, ...] = AGENDA) -> Timekeeper:
     return Timekeeper(agenda, ["Ana", "Ben", "Cai"], clock)
 
 
@@ -57,7 +57,7 @@ def test_needs_members_and_agenda(clock: Clock) -> None:
 
 
 def test_countdown_states_ok_amber_red(clock: Clock) -> None:
-    tk = make(clock, (Segment("contracts", "Contracts", 3.0, True),))
+    tk = make(clock, (AgendaSegment("contracts", "Contracts", 3.0, True),))
     assert tk.current is None and tk.now() == 0
     tk.start()
     assert tk.current is not None and tk.current.member == 0
@@ -72,7 +72,7 @@ def test_countdown_states_ok_amber_red(clock: Clock) -> None:
 
 
 def test_short_turns_are_amber_only_in_their_last_half(clock: Clock) -> None:
-    tk = make(clock, (Segment("appreciations", "Appreciations", 0.5, True),))
+    tk = make(clock, (AgendaSegment("appreciations", "Appreciations", 0.5, True),))
     tk.start()
     clock.advance(10)
     assert tk.turn_state() == "ok"

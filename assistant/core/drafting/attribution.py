@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from assistant.core.speech.transcribe import Segment, Word
+from assistant.core.speech.types import SpeechSegment, Word
 
 TOLERANCE = 1.0  # seconds a word may lie outside every turn and still be attributed
 
@@ -49,7 +49,7 @@ def _join(words: list[Word]) -> str:
     return "".join(w.word for w in words).strip()
 
 
-def attribute(segments: list[Segment], turns: list[TurnSpan]) -> list[Utterance]:
+def attribute(segments: list[SpeechSegment], turns: list[TurnSpan]) -> list[Utterance]:
     out: list[Utterance] = []
     for seg in segments:
         words = list(seg.words) or [Word(seg.start, seg.end, " " + seg.text, 1.0)]

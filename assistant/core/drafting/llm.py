@@ -14,7 +14,7 @@ from typing import Any
 
 from assistant.core.drafting.prompts import Prompt
 from assistant.core.errors import PMCError
-from assistant.core.speech.transcribe import default_threads
+from assistant.core.speech.types import default_threads
 
 
 class LocalLLM:

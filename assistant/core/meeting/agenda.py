@@ -16,7 +16,7 @@ SEGMENT_IDS = ("check_in", "report_back", "challenges", "contracts", "appreciati
 
 
 @dataclass(frozen=True)
-class Segment:
+class AgendaSegment:
     id: str
     title: str
     minutes: float
@@ -27,20 +27,20 @@ class Segment:
         return self.minutes * 60 * factor
 
 
-DEFAULT_AGENDA: tuple[Segment, ...] = (
-    Segment("check_in", "Check-in", 1.0, True),
-    Segment("report_back", "Report-back", 1.5, True),
-    Segment("challenges", "Challenges", 25.0, False),
-    Segment("contracts", "Contracts", 1.5, True),
-    Segment("appreciations", "Appreciations", 0.5, True),
+DEFAULT_AGENDA: tuple[AgendaSegment, ...] = (
+    AgendaSegment("check_in", "Check-in", 1.0, True),
+    AgendaSegment("report_back", "Report-back", 1.5, True),
+    AgendaSegment("challenges", "Challenges", 25.0, False),
+    AgendaSegment("contracts", "Contracts", 1.5, True),
+    AgendaSegment("appreciations", "Appreciations", 0.5, True),
 )
 
 
-def to_json(agenda: tuple[Segment, ...]) -> str:
+def to_json(agenda: tuple[AgendaSegment, ...]) -> str:
     return json.dumps([asdict(s) for s in agenda])
 
 
-def from_json(text: str, source: str = "agenda") -> tuple[Segment, ...]:
+def from_json(text: str, source: str = "agenda") -> tuple[AgendaSegment, ...]:
     """Parse an agenda: a JSON list of {id, title?, minutes, per_member?}."""
     try:
         data = json.loads(text)
@@ -71,11 +71,11 @@ def from_json(text: str, source: str = "agenda") -> tuple[Segment, ...]:
         title = item.get("title", sid.replace("_", "-").capitalize())
         if not isinstance(title, str):
             raise PMCError(f"{source}: segment '{sid}' title must be text")
-        out.append(Segment(sid, title, float(minutes), per_member))
+        out.append(AgendaSegment(sid, title, float(minutes), per_member))
     return tuple(out)
 
 
-def load_file(path: Path) -> tuple[Segment, ...]:
+def load_file(path: Path) -> tuple[AgendaSegment, ...]:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:

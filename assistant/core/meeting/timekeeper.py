@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from assistant.core.meeting.agenda import Segment
+from assistant.core.meeting.agenda import AgendaSegment
 
 if TYPE_CHECKING:
     from assistant.core.store.store import Store
@@ -54,7 +54,7 @@ class LoggedTurn:
 
 
 class Timekeeper:
-    def __init__(self, agenda: tuple[Segment, ...], members: Sequence[str],
+    def __init__(self, agenda: tuple[AgendaSegment, ...], members: Sequence[str],
                  clock: Callable[[], float]) -> None:
         if not members:
             raise ValueError("a meeting needs at least one member present")
@@ -286,7 +286,7 @@ class Timekeeper:
         window = min(AMBER_SECONDS, self.allotted(self.pos) / 2) if self.current else 0
         return "amber" if rem <= window and self.current is not None else "ok"
 
-    def segment(self) -> Segment | None:
+    def segment(self) -> AgendaSegment | None:
         cur = self.current
         if cur is None:
             return None

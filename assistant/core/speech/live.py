@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from assistant.core.speech.transcribe import Segment, Transcriber
+from assistant.core.speech.types import SpeechSegment, Transcriber
 
 RATE = 16000
 FRAME = 480  # 30 ms at 16 kHz
@@ -64,7 +64,7 @@ class LiveStats:
 
 
 class LiveTranscriber:
-    def __init__(self, transcriber: Transcriber, on_segment: Callable[[Segment], None], *,
+    def __init__(self, transcriber: Transcriber, on_segment: Callable[[SpeechSegment], None], *,
                  clock: Callable[[], float] = time.monotonic, max_window_s: float = 15.0,
                  min_window_s: float = 1.0, pause_s: float = 0.5, max_backlog_s: float = 120.0,
                  on_error: Callable[[str], None] | None = None) -> None:

@@ -2,7 +2,7 @@
 
 Same Whisper weights as the faster-whisper backend, so the two can be compared
 honestly. It runs float32 on CPU, greedy with the same temperature fallback as
-the faster-whisper backend (transcribe.TEMPERATURES, best of 5 when sampling) and
+the faster-whisper backend (types.DecodingOptions, best of 5 when sampling) and
 without conditioning on earlier text, with word timestamps from the model's
 alignment heads. torch and whisper are imported lazily: they are an optional
 extra, and importing torch costs seconds and hundreds of MB.
@@ -23,14 +23,11 @@ from assistant.core import locations
 from assistant.core.errors import PMCError
 from assistant.core.speech.convert import CHECKPOINT_NAME, INSTALL_HINT
 from assistant.core.speech.runtime import prepare_for_speech
-from assistant.core.speech.transcribe import (
-    BEST_OF,
-    COMPRESSION_RATIO_THRESHOLD,
-    LOGPROB_THRESHOLD,
-    NO_SPEECH_THRESHOLD,
-    TEMPERATURES,
+from assistant.core.speech.types import (
+    DECODING,
+    DecodingOptions,
     ProgressFn,
-    Segment,
+    SpeechSegment,
     Word,
     default_threads,
 )
@@ -118,7 +115,8 @@ class OpenAIWhisperTranscriber:
     name = "openai-whisper"
 
     def __init__(self, checkpoint_or_model_dir: Path, *, language: str | None = "en",
-                 beam_size: int = 1, threads: int = 0) -> None:
+                 beam_size: int = 1, threads: int = 0,
+                 decoding: DecodingOptions = DECODING) -> None:
         torch, whisper = _imports()
         path = find_checkpoint(checkpoint_or_model_dir)
         prepare_for_speech()  # as faster-whisper does, so the comparison stays fair
@@ -148,26 +146,29 @@ class OpenAIWhisperTranscriber:
         self.language = language if model.is_multilingual else "en"
         self.beam_size = beam_size
         self.checkpoint = path
+        self.decoding = decoding
 
     def transcribe(self, audio: np.ndarray, offset: float = 0.0,
-                   progress: ProgressFn | None = None, prompt: str | None = None) -> list[Segment]:
+                   progress: ProgressFn | None = None,
+                   prompt: str | None = None) -> list[SpeechSegment]:
         audio = np.ascontiguousarray(audio, dtype=np.float32)
         duration = len(audio) / 16000
         mod = self._transcribe_mod
+        d = self.decoding
         with _CALL_LOCK:
             saved = mod.tqdm
             mod.tqdm = _TqdmShim(progress)
             try:
                 result = mod.transcribe(
                     self.model, audio, language=self.language, task="transcribe",
-                    temperature=TEMPERATURES, best_of=BEST_OF,
-                    compression_ratio_threshold=COMPRESSION_RATIO_THRESHOLD,
-                    logprob_threshold=LOGPROB_THRESHOLD, no_speech_threshold=NO_SPEECH_THRESHOLD,
+                    temperature=d.temperatures, best_of=d.best_of,
+                    compression_ratio_threshold=d.compression_ratio_threshold,
+                    logprob_threshold=d.logprob_threshold,
+                    no_speech_threshold=d.no_speech_threshold,
                     beam_size=self.beam_size if self.beam_size > 1 else None,
                     initial_prompt=prompt or None,
-                    # Not conditioning on earlier text stops one misheard phrase from looping.
-                    condition_on_previous_text=False, word_timestamps=True, fp16=False,
-                    verbose=None)
+                    condition_on_previous_text=d.condition_on_previous_text,
+                    word_timestamps=True, fp16=False, verbose=None)
             finally:
                 mod.tqdm = saved
         out = []
@@ -177,7 +178,8 @@ class OpenAIWhisperTranscriber:
                 continue
             words = tuple(Word(float(w["start"]) + offset, float(w["end"]) + offset, w["word"],
                                float(w["probability"])) for w in s.get("words", []))
-            out.append(Segment(float(s["start"]) + offset, float(s["end"]) + offset, text, words))
+            out.append(SpeechSegment(float(s["start"]) + offset, float(s["end"]) + offset, text,
+                                     words))
         if progress:
             progress(duration, duration)
         return out

@@ -1,36 +1,34 @@
-"""Speech to text: the Transcriber protocol and the faster-whisper backend.
+"""Speech to text: the faster-whisper backend, the choice of backend, and files.
 
-A Transcriber turns 16 kHz mono audio (a file path or an array) into segments
-with absolute times and word timestamps. Backends load their model once, in
-the constructor, and can then be called many times (live windows, batches).
+The Transcriber protocol, the segment types and the decoding options are in
+types.py, shared with the openai-whisper backend. A Transcriber turns 16 kHz
+mono audio (a file path or an array) into segments with absolute times and
+word timestamps. Backends load their model once, in the constructor, and can
+then be called many times (live windows, batches).
 """
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 
 from assistant.core.audio import decode as audio_mod
 from assistant.core.errors import PMCError
 from assistant.core.speech.runtime import prepare_for_speech
+from assistant.core.speech.types import (
+    DECODING,
+    DecodingOptions,
+    ProgressFn,
+    SpeechSegment,
+    Transcriber,
+    Word,
+    default_threads,
+)
 
-ProgressFn = Callable[[float, float], None]  # (seconds done, seconds total)
-
-# Decoding policy, the same for both backends (openai_backend.py passes these too):
-# greedy at temperature 0; where a 30 s window's text is repetitive (gzip ratio >
-# 2.4) or unlikely (mean log-probability < -1), it is decoded again by sampling at
-# the next temperature, best of 5 samples. Both libraries' defaults, made explicit.
-# Measured: temperature 0 alone lost a contract on a scripted meeting (eval_c).
-TEMPERATURES = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
-BEST_OF = 5
-COMPRESSION_RATIO_THRESHOLD = 2.4
-LOGPROB_THRESHOLD = -1.0
-NO_SPEECH_THRESHOLD = 0.6
 # faster-whisper transcribes audio longer than this batched (BatchedInferencePipeline,
 # which decodes at temperature 0 only). Measured on the 10-minute meeting: batch 4
 # cuts the real-time factor by about a quarter, at lower peak RSS than batch 8, which
@@ -43,42 +41,6 @@ BATCH_SIZE = 4
 # peak RSS but cut circle_dev1 inside its contracts (recall 0.89 -> 0.44), and would
 # never reach BATCH_MIN_SECONDS; 300 s keeps RSS flat and under 1 GB (growth bench).
 WINDOW_SECONDS = 300.0
-
-
-@dataclass(frozen=True)
-class Word:
-    start: float
-    end: float
-    word: str
-    probability: float
-
-
-@dataclass(frozen=True)
-class Segment:
-    start: float
-    end: float
-    text: str
-    words: tuple[Word, ...] = field(default=())
-
-
-class Transcriber(Protocol):
-    name: str
-
-    def transcribe(self, audio: np.ndarray, offset: float = 0.0,
-                   progress: ProgressFn | None = None, prompt: str | None = None) -> list[Segment]:
-        """Transcribe 16 kHz mono float32 audio; times are shifted by `offset` seconds.
-
-        `prompt` is context text (names, the speaker's earlier words) that biases
-        recognition towards vocabulary already heard in the circle.
-        """
-        ...
-
-
-def default_threads() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
 
 
 class FasterWhisperTranscriber:
@@ -95,7 +57,8 @@ class FasterWhisperTranscriber:
     name = "faster-whisper"
 
     def __init__(self, model_dir: Path, *, language: str | None = "en", beam_size: int = 1,
-                 threads: int = 0, compute_type: str = "int8") -> None:
+                 threads: int = 0, compute_type: str = "int8",
+                 decoding: DecodingOptions = DECODING) -> None:
         from faster_whisper import BatchedInferencePipeline, WhisperModel
 
         prepare_for_speech()  # numpy's BLAS on one thread (runtime.py, measured there)
@@ -111,16 +74,19 @@ class FasterWhisperTranscriber:
         if not self.model.model.is_multilingual:
             self.language = "en"
         self.beam_size = beam_size
+        self.decoding = decoding
 
     def transcribe(self, audio: np.ndarray, offset: float = 0.0,
-                   progress: ProgressFn | None = None, prompt: str | None = None) -> list[Segment]:
+                   progress: ProgressFn | None = None,
+                   prompt: str | None = None) -> list[SpeechSegment]:
+        d = self.decoding
         common: dict[str, Any] = dict(
             language=self.language, beam_size=self.beam_size, word_timestamps=True,
-            temperature=list(TEMPERATURES), best_of=BEST_OF,
-            compression_ratio_threshold=COMPRESSION_RATIO_THRESHOLD,
-            log_prob_threshold=LOGPROB_THRESHOLD, no_speech_threshold=NO_SPEECH_THRESHOLD,
-            # Not conditioning on earlier text stops one misheard phrase from looping.
-            condition_on_previous_text=False, initial_prompt=prompt or None)
+            temperature=list(d.temperatures), best_of=d.best_of,
+            compression_ratio_threshold=d.compression_ratio_threshold,
+            log_prob_threshold=d.logprob_threshold, no_speech_threshold=d.no_speech_threshold,
+            condition_on_previous_text=d.condition_on_previous_text,
+            initial_prompt=prompt or None)
         # Prompted audio (the contracts-turn refine pass) stays sequential, the
         # decoder that pass was tuned on, however long the turn.
         if len(audio) > BATCH_MIN_SECONDS * audio_mod.RATE and not prompt:
@@ -137,7 +103,7 @@ class FasterWhisperTranscriber:
                           for w in (s.words or []))
             text = s.text.strip()
             if text:
-                out.append(Segment(s.start + offset, s.end + offset, text, words))
+                out.append(SpeechSegment(s.start + offset, s.end + offset, text, words))
             if progress:
                 progress(min(s.end, info.duration), info.duration)
         if progress:
@@ -157,7 +123,7 @@ def make_transcriber(model_dir: Path, backend: str = "faster-whisper", **kw: obj
 
 @dataclass
 class FileTranscript:
-    segments: list[Segment]
+    segments: list[SpeechSegment]
     duration: float  # seconds of audio decoded
     peak: float  # largest absolute sample: ~0 means silence
     kept: list[tuple[float, np.ndarray]]  # audio of the requested ranges, for a second pass
@@ -198,7 +164,7 @@ def transcribe_path(t: Transcriber, path: Path, progress: ProgressFn | None = No
 
 
 def transcribe_file(t: Transcriber, path: Path,
-                    progress: ProgressFn | None = None) -> list[Segment]:
+                    progress: ProgressFn | None = None) -> list[SpeechSegment]:
     result = transcribe_path(t, path, progress)
     if result.peak < audio_mod.SILENCE_PEAK:
         raise PMCError(f"{path} is silent; check the microphone or pick another recording")

@@ -25,7 +25,7 @@ REPORT_STATUSES = ("done", "partial", "not_done", "dropped", "carried_over")
 class Circle:
     id: int
     name: str
-    agenda: tuple[agenda_mod.Segment, ...]
+    agenda: tuple[agenda_mod.AgendaSegment, ...]
     cadence_days: int
 
 
@@ -216,7 +216,7 @@ class Store:
         self,
         name: str,
         members: Iterable[str],
-        agenda: tuple[agenda_mod.Segment, ...] = agenda_mod.DEFAULT_AGENDA,
+        agenda: tuple[agenda_mod.AgendaSegment, ...] = agenda_mod.DEFAULT_AGENDA,
         cadence_days: int = 14,
     ) -> Circle:
         names = [m.strip() for m in members]

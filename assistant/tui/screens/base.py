@@ -8,7 +8,7 @@ from textual.binding import Binding
 from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
 
-from assistant.core.meeting.agenda import Segment
+from assistant.core.meeting.agenda import AgendaSegment
 
 if TYPE_CHECKING:
     from assistant.services.session import MeetingSession
@@ -38,7 +38,7 @@ class BaseModal(_AppAccess, ModalScreen[Any]):
     HELP: ClassVar[str] = ""
 
 
-def agenda_summary(agenda: tuple[Segment, ...], members: int) -> str:
+def agenda_summary(agenda: tuple[AgendaSegment, ...], members: int) -> str:
     parts = []
     for s in agenda:
         each = " each" if s.per_member else ""

@@ -16,7 +16,7 @@ from assistant.tui.screens.base import BaseScreen, agenda_summary
 MAX_MEMBERS = 8  # the 1-8 "now speaking" keys; PMCs have 5-8 peers
 
 
-def update_circle(store: Store, circle: Circle, agenda: tuple[agenda_mod.Segment, ...],
+def update_circle(store: Store, circle: Circle, agenda: tuple[agenda_mod.AgendaSegment, ...],
                   cadence_days: int, members: list[str]) -> None:
     """Save an edited circle. Removed members are deactivated, never deleted: their
     contracts stay in the circle's history. (The Store has no edit methods yet.)"""
@@ -104,7 +104,7 @@ class CircleFormScreen(BaseScreen):
         self.query_one("#name" if self.circle is None else "#members", Input).focus()
         self.update_length()
 
-    def _agenda(self) -> tuple[agenda_mod.Segment, ...]:
+    def _agenda(self) -> tuple[agenda_mod.AgendaSegment, ...]:
         out = []
         defaults = {s.id: s for s in agenda_mod.DEFAULT_AGENDA}
         for sid in agenda_mod.SEGMENT_IDS:
@@ -116,7 +116,7 @@ class CircleFormScreen(BaseScreen):
             if not 0 < minutes <= 240:
                 raise PMCError(f"{defaults[sid].title}: minutes must be between 0 and 240")
             per = self.query_one(f"#per-{sid}", Checkbox).value
-            out.append(agenda_mod.Segment(sid, defaults[sid].title, minutes, per))
+            out.append(agenda_mod.AgendaSegment(sid, defaults[sid].title, minutes, per))
         return tuple(out)
 
     @on(Input.Changed)

@@ -18,7 +18,7 @@ from textual.widgets import Footer, Header, RichLog, Static
 
 from assistant.core.errors import PMCError
 from assistant.core.meeting.timekeeper import fmt_seconds
-from assistant.core.speech.transcribe import Segment
+from assistant.core.speech.types import SpeechSegment
 from assistant.core.store.store import REPORT_STATUSES, ContractItem
 from assistant.services.session import mark_report_back
 from assistant.tui.messages import LiveModelLoaded, RecorderFailed, SegmentTranscribed
@@ -136,7 +136,7 @@ class TimekeeperScreen(BaseScreen):
             msg = str(exc) if isinstance(exc, PMCError) else exc.__class__.__name__
             self.post_message(RecorderFailed(f"live transcript unavailable: {msg}"))
             return
-        def segment(seg: Segment) -> None:
+        def segment(seg: SpeechSegment) -> None:
             self.post_message(SegmentTranscribed(seg))
 
         def error(msg: str) -> None:
