@@ -9,7 +9,6 @@ never at import time.
 from __future__ import annotations
 
 import os
-import sqlite3
 from pathlib import Path
 
 from assistant.core import locations, models
@@ -20,7 +19,7 @@ from assistant.core.privacy import crypto
 from assistant.core.settings import Settings
 from assistant.core.speech.transcribe import make_transcriber
 from assistant.core.speech.types import Transcriber
-from assistant.core.store.store import Store
+from assistant.core.store.store import Store, plain_file_has_circles
 
 
 def _is_plain_sqlite(path: Path) -> bool:
@@ -34,12 +33,7 @@ def _fresh(db: Path) -> bool:
         return True
     if not _is_plain_sqlite(db):
         return False
-    con = sqlite3.connect(db)
-    try:
-        return not con.execute("SELECT 1 FROM sqlite_master WHERE name = 'circles'").fetchone() \
-            or not con.execute("SELECT 1 FROM circles LIMIT 1").fetchone()
-    finally:
-        con.close()
+    return not plain_file_has_circles(db)
 
 
 def prepare_home(encrypt: bool) -> bool:

@@ -23,10 +23,7 @@ def change_passphrase() -> int:
     store = parts.unlock_store(old)
 
     def rekey(_candidates: list[bytes], new_key: bytes) -> None:
-        with store._lock:
-            store.db.execute(f"PRAGMA rekey = \"x'{new_key.hex()}'\"")
-            # Old-key pages must not linger in the WAL file.
-            store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        store.rekey(new_key)  # old-key pages do not linger in the WAL file
 
     try:
         _keys, count = crypto.rotate(home, old, new, rekey,

@@ -139,8 +139,7 @@ def has_draft(store: Store, meeting_id: int, member_id: int) -> bool:
 
 
 def _has_segments(store: Store, meeting_id: int) -> bool:
-    return bool(store.db.execute("SELECT 1 FROM transcript_segments WHERE meeting_id = ? "
-                                 "LIMIT 1", (meeting_id,)).fetchone())
+    return store.has_segments(meeting_id)
 
 
 def meeting_state(store: Store, circle: Circle, m: Meeting,
@@ -234,7 +233,7 @@ def _transcribe(store: Store, circle: Circle, m: Meeting, transcriber: Transcrib
     utterances = second_pass(contract_pass, store, circle, m, transcriber, pieces, utterances)
     end = max((s + len(a) / RATE for s, a in pieces), default=0.0)
     retention.secure_delete(store)  # what is dropped below leaves no trace in the file
-    with store.tx() as db:
+    with store.tx():
         if store.meeting(m.id).status != "open" or _has_segments(store, m.id):
             raise PMCError(f"meeting {m.id} was transcribed by another process meanwhile; "
                            "run `pmc meeting resume` again")
@@ -243,7 +242,7 @@ def _transcribe(store: Store, circle: Circle, m: Meeting, transcriber: Transcrib
              u.turn.segment if u.turn else None, u.start, u.end, u.text) for u in utterances])
         # Whisper may place words in an erased span (heard across its edge, or made up):
         # they go before the commit, so no erased member's words are ever stored.
-        dropped = erase.drop_erased_in(db, m.id)
+        dropped = erase.drop_erased_in(store, m.id)
         store.set_meeting_status(m.id, "transcribed", m.duration or end)
     if dropped:
         retention.scrub(store)

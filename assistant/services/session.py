@@ -8,7 +8,7 @@ closes them, consent events are written before they take effect. Recording
 runs only while everyone present consents and the meeting is on the record.
 
 Nothing here imports Textual; screens call these methods and read its state.
-The chunk files and their listing are handled by assistant/core/audio/chunks.py, shared
+The chunk files and their listing belong to assistant/core/audio/chunks.py, shared
 with `pmc meeting resume`; its helpers are imported here for the screens.
 """
 
@@ -22,9 +22,10 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.core.audio.chunks import meeting_audio, meeting_audio_dir, save_chunk, stored_chunks
+from assistant.core.audio.chunks import meeting_audio, meeting_audio_dir, save_chunk
 from assistant.core.audio.chunks import recover_meeting as recover_meeting  # for the home screen
-from assistant.core.audio.recorder import CHUNK_RE, AudioSource, ChunkInfo, Recorder
+from assistant.core.audio.chunks import stored_chunks as stored_chunks  # for the tests
+from assistant.core.audio.recorder import AudioSource, ChunkInfo, Recorder
 from assistant.core.meeting.consent import ConsentLedger
 from assistant.core.meeting.timekeeper import Timekeeper
 from assistant.core.privacy import crypto, erase, retention
@@ -44,31 +45,6 @@ def unfinished_meetings(store: Store) -> list[tuple[Circle, Meeting]]:
             if m.source == "live" and m.status == "open":
                 out.append((circle, m))
     return out
-
-
-def delete_meeting_audio(store: Store, meeting_id: int) -> int:
-    """Delete a meeting's raw audio (files and listing); returns how many files went."""
-    gone = 0
-    for c in stored_chunks(store, meeting_id):
-        try:
-            c.path.unlink()
-            gone += 1
-        except FileNotFoundError:
-            pass
-    folder = meeting_audio_dir(meeting_id)
-    if folder.is_dir():
-        for p in folder.iterdir():  # chunks a crash left unlisted, or half a rewrite
-            if CHUNK_RE.match(p.name) or CHUNK_RE.match(p.name.removeprefix(".")
-                                                        .removesuffix(".tmp")):
-                p.unlink()
-                gone += 1
-        try:
-            folder.rmdir()
-        except OSError:
-            pass  # something else lives there: leave it
-    with store.tx() as db:
-        db.execute("DELETE FROM audio_chunks WHERE meeting_id = ?", (meeting_id,))
-    return gone
 
 
 # --- the session ----------------------------------------------------------------------------
@@ -257,13 +233,7 @@ class MeetingSession:
             return
         rows = [(None if e.member is None else self.member_ids[e.member], e.segment, e.start,
                  e.end) for e in new]
-        with self.store.tx() as db:
-            base = db.execute("SELECT COUNT(*) FROM turns WHERE meeting_id = ?",
-                              (self.meeting.id,)).fetchone()[0]
-            self.store.add_turns(self.meeting.id, rows)
-            db.executemany("UPDATE turns SET off_record = 1 WHERE meeting_id = ? AND idx = ?",
-                           [(self.meeting.id, base + i) for i, e in enumerate(new)
-                            if e.off_record])
+        self.store.add_turns(self.meeting.id, rows, [e.off_record for e in new])
         self._flushed = len(log)
 
     def act(self, action: Callable[[], None]) -> None:

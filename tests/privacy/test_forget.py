@@ -16,8 +16,9 @@ import numpy as np
 import pytest
 
 from assistant.core import locations
+from assistant.core.audio.chunks import meeting_audio_dir
 from assistant.core.audio.recorder import CHUNK_RE, RATE, FileSource, Recorder, recover
-from assistant.core.privacy import crypto, erase, retention
+from assistant.core.privacy import crypto, erase
 from assistant.core.store.store import Store
 from assistant.services import parts
 from assistant.services.session import meeting_audio, save_chunk, stored_chunks
@@ -45,7 +46,7 @@ def record_meeting(store: Store) -> tuple[int, np.ndarray]:
     store.set_attendance(m.id, {i: True for i in ids.values()})
     signal = noise()
     source = FileSource(signal, realtime=False)
-    rec = Recorder(retention.meeting_audio_dir(m.id), source=source, chunk_seconds=2.0,
+    rec = Recorder(meeting_audio_dir(m.id), source=source, chunk_seconds=2.0,
                    cipher=crypto.home_cipher(), on_chunk=lambda info: save_chunk(store, m.id, info))
     rec.start()
     assert source.wait(60)
@@ -67,7 +68,7 @@ def record_meeting(store: Store) -> tuple[int, np.ndarray]:
 def recorded(mid: int) -> np.ndarray:
     """The meeting's audio opened from the chunk files, laid out on the meeting clock."""
     out = np.full(int(SECONDS * RATE), -1, dtype=np.int32)  # -1: no chunk covers it
-    for c in recover(retention.meeting_audio_dir(mid), cipher=crypto.home_cipher()):
+    for c in recover(meeting_audio_dir(mid), cipher=crypto.home_cipher()):
         raw = c.path.read_bytes()
         if crypto.is_sealed(raw):
             cipher = crypto.home_cipher()
@@ -96,7 +97,7 @@ def test_erasing_a_member_silences_only_their_turns(either_store: Store) -> None
     circle = store.circle("Glacier")
     ana, ben = store.members(circle)
     sealed = crypto.is_encrypted(locations.home())
-    before = {p.name: p.read_bytes() for p in retention.meeting_audio_dir(mid).iterdir()}
+    before = {p.name: p.read_bytes() for p in meeting_audio_dir(mid).iterdir()}
     assert np.array_equal(recorded(mid), signal)
 
     done = erase.erase_member(store, mid, ana)
@@ -109,7 +110,7 @@ def test_erasing_a_member_silences_only_their_turns(either_store: Store) -> None
     assert not audio[ana_mask].any(), "Ana's turns must be silent"
     assert np.array_equal(audio[~ana_mask], signal[~ana_mask]), "everyone else's is unchanged"
     # Only chunks touching her turns were rewritten, each still sealed (or still raw PCM).
-    after = {p.name: p.read_bytes() for p in retention.meeting_audio_dir(mid).iterdir()}
+    after = {p.name: p.read_bytes() for p in meeting_audio_dir(mid).iterdir()}
     assert set(after) == set(before)  # no temp file left behind, no chunk lost
     changed = {n for n in after if after[n] != before[n]}
     starts = {n: int(m.group(2)) for n in after if (m := CHUNK_RE.match(n))}
@@ -153,7 +154,7 @@ def test_a_crash_mid_erase_leaves_whole_chunks_and_reapply_finishes(
     # Every chunk opens whole: two new (silent there), the others as recorded.
     audio = recorded(mid)
     assert (audio != -1).all()  # every chunk opens, whole
-    assert not [p for p in retention.meeting_audio_dir(mid).iterdir() if p.name.startswith(".")]
+    assert not [p for p in meeting_audio_dir(mid).iterdir() if p.name.startswith(".")]
     third = (4.0, 6.0)
     assert np.array_equal(audio[mask([third])], signal[mask([third])])
     # The erasure was recorded before the audio was touched; reapply finishes it.
@@ -174,7 +175,7 @@ def test_without_a_turn_log_the_whole_audio_goes(either_store: Store) -> None:
     done = erase.erase_member(store, mid, ana)
     assert done.audio == "deleted" and done.files_deleted == 5
     assert "no turn log for Ana" in done.audio_line()
-    assert not retention.meeting_audio_dir(mid).exists() and stored_chunks(store, mid) == []
+    assert not meeting_audio_dir(mid).exists() and stored_chunks(store, mid) == []
 
 
 def test_pmc_forget_says_what_it_silenced(pmc_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:

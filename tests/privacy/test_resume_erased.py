@@ -18,12 +18,12 @@ from typing import Any
 import numpy as np
 import pytest
 
-from assistant.core.audio.chunks import save_chunk, stored_chunks
+from assistant.core.audio.chunks import meeting_audio_dir, save_chunk, stored_chunks
 from assistant.core.audio.decode import load
 from assistant.core.audio.recorder import CHUNK_RE, RATE, FileSource, Recorder
 from assistant.core.drafting.contracts import Drafter
 from assistant.core.meeting.consent import ConsentLedger
-from assistant.core.privacy import crypto, erase, retention
+from assistant.core.privacy import crypto, erase
 from assistant.core.speech.types import SpeechSegment
 from assistant.core.store.store import Store
 from assistant.services import resume
@@ -73,7 +73,7 @@ def crashed_withdrawal(store: Store) -> tuple[int, np.ndarray]:
     signal = FileSource(load(REPO / "assistant" / "demo" / "demo_circle.wav")).data
     signal = signal[:int(SECONDS * RATE)]
     source = FileSource(signal, realtime=False)
-    rec = Recorder(retention.meeting_audio_dir(m.id), source=source, chunk_seconds=5.0,
+    rec = Recorder(meeting_audio_dir(m.id), source=source, chunk_seconds=5.0,
                    cipher=crypto.home_cipher(), on_chunk=lambda info: save_chunk(store, m.id, info))
     rec.start()
     assert source.wait(60)
@@ -91,7 +91,7 @@ def crashed_withdrawal(store: Store) -> tuple[int, np.ndarray]:
         with chunks[-1].path.open("ab") as fh:
             fh.write(b"\x01")  # half a sample: the crash interrupted a write
     old = time.time() - 60  # the app died a minute ago
-    for p in retention.meeting_audio_dir(m.id).iterdir():
+    for p in meeting_audio_dir(m.id).iterdir():
         os.utime(p, (old, old))
     return m.id, signal
 
@@ -100,7 +100,7 @@ def on_disk(mid: int) -> np.ndarray:
     """The chunk files laid out on the meeting clock (read only: no repair)."""
     out = np.full(int(SECONDS * RATE), -1, dtype=np.int32)
     cipher = crypto.home_cipher()
-    for path in retention.meeting_audio_dir(mid).iterdir():
+    for path in meeting_audio_dir(mid).iterdir():
         m = CHUNK_RE.match(path.name)
         assert m, f"{path.name} left in the audio folder"
         raw = path.read_bytes()

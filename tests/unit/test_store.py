@@ -322,3 +322,65 @@ def test_report_back_items_skip_a_meeting_without_contracts(store: Store,
     assert store.open_items_before(circle, ana.id, m4.date, exclude=m4.id) == [a1]
     assert store.open_items_before(circle, ben.id, m4.date, exclude=m4.id) == [b3]
     assert b1 not in store.open_items_before(circle, ben.id, m4.date, exclude=m4.id)
+
+
+# --- circle edits ----------------------------------------------------------------------------
+def test_update_circle_reorders_renames_deactivates_and_adds(store: Store,
+                                                             circle: Circle) -> None:
+    ana, ben, cai = store.members(circle)
+    agenda = (AgendaSegment("check_in", "Hello", 2.0, True),
+              AgendaSegment("contracts", "C", 3.0, False))
+    again = store.update_circle(circle, agenda, 7, ["cai", "Ana", "Dee"])
+    assert (again.agenda, again.cadence_days) == (agenda, 7)
+    now = store.members(again)
+    assert [(m.name, m.position) for m in now] == [("cai", 0), ("Ana", 1), ("Dee", 2)]
+    assert [now[0].id, now[1].id] == [cai.id, ana.id]  # the same members, not new ones
+    assert store.member_names(again)[ben.id] == "Ben"  # deactivated, never deleted
+    store.update_circle(again, agenda, 7, ["Ana", "Ben"])  # Ben comes back as himself
+    assert [m.id for m in store.members(again)] == [ana.id, ben.id]
+
+
+def test_a_failed_circle_update_changes_nothing(store: Store, circle: Circle) -> None:
+    before = (store.circle_by_id(circle.id), store.members(circle, active_only=False))
+    with pytest.raises(PMCError, match="unique"):
+        store.update_circle(circle, DEFAULT_AGENDA, 3, ["Ana", "ana"])
+    store.db.execute("CREATE TRIGGER no_dee BEFORE INSERT ON members WHEN NEW.name = 'Dee' "
+                     "BEGIN SELECT RAISE(ABORT, 'refused'); END")
+    with pytest.raises(sqlite3.IntegrityError):
+        store.update_circle(circle, DEFAULT_AGENDA, 3, ["Ben", "Dee"])  # fails part way
+    assert (store.circle_by_id(circle.id), store.members(circle, active_only=False)) == before
+
+
+# --- turns and segments ------------------------------------------------------------------------
+def test_add_turns_writes_off_record_flags_after_the_stored_turns(store: Store,
+                                                                  circle: Circle) -> None:
+    ana, ben, _ = store.members(circle)
+    m = store.create_meeting(circle, "2024-03-12", "2024-03-26", "live")
+    store.add_turns(m.id, [(ana.id, "check_in", 0, 5), (ben.id, "check_in", 5, 9)], [False, True])
+    store.add_turns(m.id, [(None, "check_in", 9, 12), (ana.id, "contracts", 12, 20)], [True])
+    assert [t.idx for t in store.turns(m.id)] == [0, 1, 2, 3]
+    assert store.off_record_turns(m.id) == [1, 2]  # a missing flag is on the record
+    with pytest.raises(ValueError, match="more off-record flags"):
+        store.add_turns(m.id, [(ana.id, "contracts", 20, 21)], [False, True])
+    assert len(store.turns(m.id)) == 4
+
+
+def test_has_segments(store: Store, circle: Circle) -> None:
+    m = store.create_meeting(circle, "2024-03-12", "2024-03-26", "live")
+    assert not store.has_segments(m.id)
+    store.add_segments(m.id, [(None, None, None, 0.0, 1.0, "words")])
+    assert store.has_segments(m.id)
+
+
+# --- a plain database file ----------------------------------------------------------------------
+def test_plain_file_has_circles(tmp_path: Path) -> None:
+    from assistant.core.store.store import plain_file_has_circles
+
+    path = tmp_path / "db.sqlite3"
+    sqlite3.connect(path).close()
+    assert not plain_file_has_circles(path)  # no schema yet
+    s = Store(path)
+    assert not plain_file_has_circles(path)  # schema, no circle
+    s.create_circle("Alpha", ["Ana"])
+    s.close()
+    assert plain_file_has_circles(path)

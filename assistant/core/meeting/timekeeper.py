@@ -348,21 +348,10 @@ class Timekeeper:
 
 def store_turns(store: Store, meeting_id: int, tk: Timekeeper,
                 member_ids: Sequence[int]) -> None:
-    """Save the turn log with `Store.add_turns`, then flag the off-the-record stretches.
-
-    `add_turns` takes no off-record flag, so the flag is set here in the same
-    way the store would: by (meeting, idx).
-    """
-    log = tk.turn_log()
-    with store.tx() as db:
-        base = db.execute("SELECT COUNT(*) FROM turns WHERE meeting_id = ?",
-                          (meeting_id,)).fetchone()[0]
-    store.add_turns(meeting_id, tk.store_rows(member_ids))
-    off = [(meeting_id, base + i) for i, e in enumerate(log) if e.off_record]
-    if off:
-        with store.tx() as db:
-            db.executemany("UPDATE turns SET off_record = 1 WHERE meeting_id = ? AND idx = ?",
-                           off)
+    """Save the turn log with `Store.add_turns`, the off-the-record stretches flagged, in
+    one transaction."""
+    store.add_turns(meeting_id, tk.store_rows(member_ids),
+                    [e.off_record for e in tk.turn_log()])
 
 
 def fmt_seconds(seconds: float) -> str:

@@ -16,24 +16,22 @@ starts; `pmc purge` applies them on demand.
 (assistant.core.privacy.erase).
 
 Deleted rows are overwritten inside the database (`PRAGMA secure_delete`) and the WAL
-is checkpointed and truncated. Audio files are unlinked, not overwritten: on SSDs and
+is checkpointed and truncated. Audio files are unlinked (by their one owner,
+assistant/core/audio/chunks.py, which records the purge), not overwritten: on SSDs and
 copy-on-write file systems overwriting in place does not reach the old blocks, which is
 why an encrypted home is the real protection.
+
+Builds on erase (for `forget`); erase never imports this module.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING
 
-from assistant.core import locations
-from assistant.core.store.store import Circle, Meeting, Member, Store
-
-if TYPE_CHECKING:
-    from assistant.core.privacy.erase import Erased
+from assistant.core.audio import chunks
+from assistant.core.privacy.erase import Erased, erase_member
+from assistant.core.store.store import Circle, Member, Store
 
 DEFAULT_TRANSCRIPT_DAYS = 14
 
@@ -59,37 +57,13 @@ class Policy:
 
 
 def policy(store: Store, circle: Circle) -> Policy:
-    row = store.db.execute("SELECT audio_after_approval, transcripts_at_next_meeting, "
-                           "transcript_days FROM retention WHERE circle_id = ?",
-                           (circle.id,)).fetchone()
-    if row is None:
-        return Policy()
-    return Policy(bool(row[0]), bool(row[1]), row[2])
+    row = store.retention_policy(circle.id)
+    return Policy() if row is None else Policy(*row)
 
 
 def set_policy(store: Store, circle: Circle, p: Policy) -> None:
-    with store.tx() as db:
-        db.execute("INSERT OR REPLACE INTO retention VALUES (?, ?, ?, ?)",
-                   (circle.id, int(p.audio_after_approval), int(p.transcripts_at_next_meeting),
-                    p.transcript_days))
-
-
-def meeting_audio_dir(meeting_id: int) -> Path:
-    return locations.audio_dir() / str(meeting_id)
-
-
-def has_audio(store: Store, meeting_id: int) -> bool:
-    d = meeting_audio_dir(meeting_id)
-    return (d.is_dir() and any(d.iterdir())) or bool(store.db.execute(
-        "SELECT 1 FROM audio_chunks WHERE meeting_id = ? LIMIT 1", (meeting_id,)).fetchone())
-
-
-def _has_transcript(store: Store, m: Meeting) -> bool:
-    return bool(store.db.execute(
-        "SELECT 1 FROM transcript_segments WHERE meeting_id = ? UNION ALL "
-        "SELECT 1 FROM contract_items WHERE meeting_id = ? AND (quote != '' OR "
-        "status = 'deleted') UNION ALL SELECT 1 FROM report_back WHERE meeting_id = ? AND "
-        "quote != '' LIMIT 1", (m.id, m.id, m.id)).fetchone())
+    store.set_retention_policy(circle.id, p.audio_after_approval,
+                               p.transcripts_at_next_meeting, p.transcript_days)
 
 
 @dataclass
@@ -107,11 +81,12 @@ def plan(store: Store, today: dt.date) -> Plan:
         p = policy(store, circle)
         meetings = store.meetings(circle)  # ordered by date, id
         for n, m in enumerate(meetings):
-            if p.audio_after_approval and m.status in ("drafted", "closed") and has_audio(
-                    store, m.id) and not any(i.status == "draft" for i in store.items(m.id)):
+            if (p.audio_after_approval and m.status in ("drafted", "closed")
+                    and chunks.has_audio(store, m.id)
+                    and not any(i.status == "draft" for i in store.items(m.id))):
                 out.audio[m.id] = "every contract item approved or deleted"
             # A meeting not yet drafted still needs its transcript (resume drafts from it).
-            if m.status not in ("drafted", "closed") or not _has_transcript(store, m):
+            if m.status not in ("drafted", "closed") or not store.has_transcript_text(m.id):
                 continue
             later = [x for x in meetings[n + 1:] if x.date >= m.date]
             age = (today - dt.date.fromisoformat(m.date)).days
@@ -140,53 +115,28 @@ class Counts:
                 f"{self.deleted_items}")
 
 
-def unlink_audio(store: Store, meeting_id: int) -> int:
-    d = meeting_audio_dir(meeting_id)
-    n = 0
-    if d.is_dir():
-        n = sum(1 for p in d.iterdir() if p.is_file())
-        shutil.rmtree(d)
-    with store.tx() as db:
-        db.execute("DELETE FROM audio_chunks WHERE meeting_id = ?", (meeting_id,))
-        db.execute("UPDATE meetings SET audio_purged_at = datetime('now') WHERE id = ?",
-                   (meeting_id,))
-    return n
-
-
 def scrub(store: Store) -> None:
     """Make deleted text unrecoverable from the database file and its WAL."""
-    with store._lock:
-        store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    store.scrub()
 
 
 def secure_delete(store: Store) -> None:
-    # Per connection: freed pages are zeroed from now on, so deleted text is not left behind.
-    store.db.execute("PRAGMA secure_delete = ON")
+    store.secure_delete()
 
 
 def apply(store: Store, p: Plan) -> Counts:
     counts = Counts()
-    secure_delete(store)
+    store.secure_delete()
     for mid in sorted(p.transcripts):
-        with store.tx() as db:
-            counts.segments += db.execute(
-                "DELETE FROM transcript_segments WHERE meeting_id = ?", (mid,)).rowcount
-            counts.quotes += db.execute(
-                "UPDATE contract_items SET quote = '' WHERE meeting_id = ? AND quote != ''",
-                (mid,)).rowcount
-            counts.quotes += db.execute(
-                "UPDATE report_back SET quote = '' WHERE meeting_id = ? AND quote != ''",
-                (mid,)).rowcount
-            counts.deleted_items += db.execute(
-                "DELETE FROM contract_items WHERE meeting_id = ? AND status = 'deleted'",
-                (mid,)).rowcount
-            db.execute("UPDATE meetings SET transcript_purged_at = datetime('now') "
-                       "WHERE id = ?", (mid,))
+        gone = store.purge_transcript(mid)
+        counts.segments += gone.segments
+        counts.quotes += gone.quotes
+        counts.deleted_items += gone.deleted_items
         counts.transcript_meetings += 1
     for mid in sorted(p.audio):
-        counts.audio_files += unlink_audio(store, mid)
+        counts.audio_files += chunks.delete_audio(store, mid)
         counts.audio_meetings += 1
-    scrub(store)
+    store.scrub()
     return counts
 
 
@@ -197,18 +147,12 @@ def purge(store: Store, today: dt.date, dry_run: bool = False) -> tuple[Plan, Co
         return p, apply(store, p)
     counts = Counts(audio_meetings=len(p.audio), transcript_meetings=len(p.transcripts))
     for mid in p.audio:
-        d = meeting_audio_dir(mid)
-        counts.audio_files += sum(1 for x in d.iterdir() if x.is_file()) if d.is_dir() else 0
+        counts.audio_files += chunks.audio_files(mid)
     for mid in p.transcripts:
-        counts.segments += store.db.execute(
-            "SELECT COUNT(*) FROM transcript_segments WHERE meeting_id = ?", (mid,)).fetchone()[0]
-        counts.quotes += store.db.execute(
-            "SELECT (SELECT COUNT(*) FROM contract_items WHERE meeting_id = ? AND quote != '')"
-            " + (SELECT COUNT(*) FROM report_back WHERE meeting_id = ? AND quote != '')",
-            (mid, mid)).fetchone()[0]
-        counts.deleted_items += store.db.execute(
-            "SELECT COUNT(*) FROM contract_items WHERE meeting_id = ? AND status = 'deleted'",
-            (mid,)).fetchone()[0]
+        would = store.transcript_text_counts(mid)
+        counts.segments += would.segments
+        counts.quotes += would.quotes
+        counts.deleted_items += would.deleted_items
     return p, counts
 
 
@@ -233,9 +177,6 @@ def forget(store: Store, circle: Circle, member: Member,
     loses its whole audio, as nothing says where their voice is (assistant.core.privacy.erase).
     `counts.erased` says, meeting by meeting, what happened to the audio.
     """
-    # Imported here: erase builds on this module's helpers.
-    from assistant.core.privacy.erase import erase_member
-
     meetings = [store.meeting(meeting_id)] if meeting_id is not None else store.meetings(circle)
     counts = Counts()
     for m in meetings:

@@ -2,21 +2,32 @@
 
 One connection per Store, WAL journal, foreign keys on, migrations applied on
 open. Nothing is created at import time. Methods commit before returning, so
-a crash after a call never loses what the call reported as saved.
+a crash after a call never loses what the call reported as saved; a method that
+writes several rows writes all of them or none.
+
+This is the only module family that runs SQL (a test holds it): the Store is
+this class plus its parts by subject, the audio listing
+(assistant/core/store/audio.py) and privacy (assistant/core/store/privacy.py).
 """
 
 from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.core.errors import PMCError
 from assistant.core.meeting import agenda as agenda_mod
+from assistant.core.store.audio import AudioListing, StoredChunk
 from assistant.core.store.migrations import migrate
+from assistant.core.store.privacy import Erasure, PrivacyRecords, TextRemoved
+
+__all__ = ["REPORT_STATUSES", "Circle", "ContractItem", "Erasure", "Meeting", "Member",
+           "ReportBack", "Store", "StoredChunk", "TextRemoved", "TranscriptSegment", "Turn",
+           "open_connection", "plain_file_has_circles"]
 
 REPORT_STATUSES = ("done", "partial", "not_done", "dropped", "carried_over")
 
@@ -170,7 +181,22 @@ def open_connection(path: str, key: bytes | None = None) -> sqlite3.Connection:
     return db
 
 
-class Store:
+def plain_file_has_circles(path: Path) -> bool:
+    """Whether the unencrypted SQLite file at `path` holds at least one circle.
+
+    Opened on its own, without migrations: a home made by e.g. `pmc circle list` has
+    an empty database that may still become an encrypted one.
+    """
+    con = sqlite3.connect(path)
+    try:
+        return bool(con.execute("SELECT 1 FROM sqlite_master WHERE name = 'circles'")
+                    .fetchone()) and bool(con.execute("SELECT 1 FROM circles LIMIT 1")
+                                          .fetchone())
+    finally:
+        con.close()
+
+
+class Store(AudioListing, PrivacyRecords):
     def __init__(self, path: Path | str, key: bytes | None = None) -> None:
         """Open (or create) the database at `path`; `key` makes it a SQLCipher database."""
         self.path = str(path)
@@ -258,6 +284,36 @@ class Store:
             except sqlite3.IntegrityError:
                 raise PMCError(f"'{name}' is already a member of {circle.name}") from None
         return self.member(circle, name)
+
+    def update_circle(self, circle: Circle, agenda: tuple[agenda_mod.AgendaSegment, ...],
+                      cadence_days: int, members: Sequence[str]) -> Circle:
+        """Save an edited circle: agenda, cadence and members in speaking order, at once.
+
+        Removed members are deactivated, never deleted: their contracts stay in the
+        circle's history. A name that comes back (in any case) is the same member again.
+        """
+        names = [m.strip() for m in members]
+        if not names or any(not n for n in names):
+            raise PMCError("a circle needs at least one member")
+        if len({n.lower() for n in names}) != len(names):
+            raise PMCError("member names must be unique within a circle")
+        with self.tx() as db:
+            db.execute("UPDATE circles SET agenda = ?, cadence_days = ? WHERE id = ?",
+                       (agenda_mod.to_json(agenda), cadence_days, circle.id))
+            existing = {m.name.lower(): m for m in self.members(circle, active_only=False)}
+            wanted = {n.lower() for n in names}
+            for key, m in existing.items():
+                if key not in wanted:
+                    db.execute("UPDATE members SET active = 0 WHERE id = ?", (m.id,))
+            for pos, name in enumerate(names):
+                found = existing.get(name.lower())
+                if found is None:
+                    db.execute("INSERT INTO members (circle_id, name, position) "
+                               "VALUES (?, ?, ?)", (circle.id, name, pos))
+                else:
+                    db.execute("UPDATE members SET active = 1, position = ?, name = ? "
+                               "WHERE id = ?", (pos, name, found.id))
+        return self.circle_by_id(circle.id)
 
     def _circle(self, row: sqlite3.Row) -> Circle:
         return Circle(row["id"], row["name"], agenda_mod.from_json(row["agenda"]),
@@ -362,15 +418,33 @@ class Store:
         return [(r[0], bool(r[1]), r[2]) for r in rows]
 
     # --- turns and transcript ------------------------------------------------
-    def add_turns(self, mid: int, turns: Iterable[tuple[int | None, str, float, float]]) -> None:
+    def add_turns(self, mid: int, turns: Iterable[tuple[int | None, str, float, float]],
+                  off_record: Iterable[bool] = ()) -> None:
+        """Append turns (member_id, agenda segment, start, end) after the stored ones.
+
+        `off_record` flags them in order (missing flags: on the record); the turns and
+        their flags are written together.
+        """
+        rows = list(turns)
+        flags = list(off_record)
+        if len(flags) > len(rows):
+            raise ValueError("more off-record flags than turns")
+        flags += [False] * (len(rows) - len(flags))
         with self.tx() as db:
             base = db.execute("SELECT COUNT(*) FROM turns WHERE meeting_id = ?",
                               (mid,)).fetchone()[0]
             db.executemany(
-                "INSERT INTO turns (meeting_id, idx, member_id, segment, start, end) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                [(mid, base + i, *t) for i, t in enumerate(turns)],
+                "INSERT INTO turns (meeting_id, idx, member_id, segment, start, end, "
+                "off_record) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [(mid, base + i, *t, int(off))
+                 for i, (t, off) in enumerate(zip(rows, flags, strict=True))],
             )
+
+    def off_record_turns(self, mid: int) -> list[int]:
+        """Indexes (`Turn.idx`) of the meeting's turns logged off the record."""
+        return [r[0] for r in self.db.execute(
+            "SELECT idx FROM turns WHERE meeting_id = ? AND off_record = 1 ORDER BY idx",
+            (mid,))]
 
     def turns(self, mid: int) -> list[Turn]:
         rows = self.db.execute(
@@ -390,6 +464,10 @@ class Store:
                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [(mid, *s) for s in segments],
             )
+
+    def has_segments(self, mid: int) -> bool:
+        return bool(self.db.execute("SELECT 1 FROM transcript_segments WHERE meeting_id = ? "
+                                    "LIMIT 1", (mid,)).fetchone())
 
     def segments(self, mid: int) -> list[TranscriptSegment]:
         rows = self.db.execute(

@@ -10,32 +10,10 @@ from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Stat
 
 from assistant.core.errors import PMCError
 from assistant.core.meeting import agenda as agenda_mod
-from assistant.core.store.store import Circle, Store
+from assistant.core.store.store import Circle
 from assistant.tui.screens.base import BaseScreen, agenda_summary
 
 MAX_MEMBERS = 8  # the 1-8 "now speaking" keys; PMCs have 5-8 peers
-
-
-def update_circle(store: Store, circle: Circle, agenda: tuple[agenda_mod.AgendaSegment, ...],
-                  cadence_days: int, members: list[str]) -> None:
-    """Save an edited circle. Removed members are deactivated, never deleted: their
-    contracts stay in the circle's history. (The Store has no edit methods yet.)"""
-    with store.tx() as db:
-        db.execute("UPDATE circles SET agenda = ?, cadence_days = ? WHERE id = ?",
-                   (agenda_mod.to_json(agenda), cadence_days, circle.id))
-        existing = {m.name.lower(): m for m in store.members(circle, active_only=False)}
-        wanted = [n.lower() for n in members]
-        for key, m in existing.items():
-            if key not in wanted:
-                db.execute("UPDATE members SET active = 0 WHERE id = ?", (m.id,))
-        for pos, name in enumerate(members):
-            found = existing.get(name.lower())
-            if found is None:
-                db.execute("INSERT INTO members (circle_id, name, position) VALUES (?, ?, ?)",
-                           (circle.id, name, pos))
-            else:
-                db.execute("UPDATE members SET active = 1, position = ?, name = ? WHERE id = ?",
-                           (pos, name, found.id))
 
 
 def parse_members(text: str) -> list[str]:
@@ -144,8 +122,8 @@ class CircleFormScreen(BaseScreen):
                 name = self.query_one("#name", Input).value.strip()
                 circle = store.create_circle(name, members, agenda, cadence)
             else:
-                update_circle(store, self.circle, agenda, cadence, members)
-                circle = self.circle
+                # Removed members are deactivated, never deleted (their contracts stay).
+                circle = store.update_circle(self.circle, agenda, cadence, members)
         except PMCError as exc:
             self.query_one("#form-error", Static).update(f"[red]{exc}[/red]")
             return

@@ -9,9 +9,9 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Footer, Header, Static
 
+from assistant.core.audio.chunks import delete_audio
 from assistant.core.errors import PMCError
 from assistant.core.store.store import ContractItem, Member, Store
-from assistant.services.session import delete_meeting_audio
 from assistant.tui.screens.base import BaseScreen
 
 
@@ -225,7 +225,7 @@ class ReviewScreen(BaseScreen):
                 store = self.pmc.store
                 store.set_meeting_status(self.meeting_id, "closed")
                 # As the consent screen promised: reviewed, so the raw audio goes.
-                if delete_meeting_audio(store, self.meeting_id):
+                if delete_audio(store, self.meeting_id):
                     self.notify("The meeting's raw audio was deleted.")
                 self.app.switch_screen(RecapScreen(self.meeting_id))
 
