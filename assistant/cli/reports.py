@@ -80,27 +80,35 @@ def cmd_demo(a: argparse.Namespace) -> int:
 
 
 def cmd_eval(a: argparse.Namespace) -> int:
+    paths = [Path(p) for p in a.paths]
+    if len(paths) == 3 and paths[0].suffix == ".json" and paths[1].suffix != ".json":
+        return _eval_one(a, *paths)
+    return _eval_folder(a, paths)
+
+
+def _eval_one(a: argparse.Namespace, script_path: Path, audio: Path, timeline: Path) -> int:
+    """The single-meeting form: a script with its own rendered audio and timeline."""
     from assistant.cli.progress import Bar
     from assistant.core.reports.evaluate import score_meeting
     from assistant.services import parts
     from assistant.services.scripted import TemporaryHome, load_script, run_script
 
-    script = load_script(Path(a.script))
+    script = load_script(script_path)
     if "truth" not in script:
-        raise PMCError(f"{a.script} has no 'truth' section to score against")
+        raise PMCError(f"{script_path} has no 'truth' section to score against")
     settings = settings_mod.load()
     with TemporaryHome(False):
         store = parts.open_store()
         bar = Bar()
-        mid = run_script(store, script, Path(a.audio), Path(a.timeline), bar, settings)
+        mid = run_script(store, script, audio, timeline, bar, settings)
         bar.close()
         s = score_meeting(store, mid, script)
         store.close()
-    result = {"script": script.get("name", a.script), "recall": round(s.recall, 3),
+    result = {"script": script.get("name", str(script_path)), "recall": round(s.recall, 3),
               "precision": round(s.precision, 3), "report_back_accuracy":
               round(s.report_accuracy, 3), "found": s.found, "truth": s.truth,
               "drafted": s.drafted, "misses": s.misses, "extras": s.extras}
-    if a.json:
+    if a.json or a.format == "json":
         print(json.dumps(result, indent=2))
     else:
         print(f"{result['script']}: recall {s.recall:.2f} ({s.found}/{s.truth}), precision "
@@ -110,6 +118,39 @@ def cmd_eval(a: argparse.Namespace) -> int:
             print(f"  missed: {line}")
         for line in s.extras:
             print(f"  extra:  {line}")
+    return 0
+
+
+def _eval_folder(a: argparse.Namespace, paths: list[Path]) -> int:
+    """Scripts (or folders of them) rendered per condition, scored per condition and class."""
+    from assistant.cli.progress import Bar
+    from assistant.core.store.store import Store
+    from assistant.services import evaluation, parts
+    from assistant.services.scripted import TemporaryHome
+
+    scripts = evaluation.find_scripts(paths)
+    conditions = [c.strip() for c in a.conditions.split(",") if c.strip()]
+    settings = settings_mod.load()
+    cache = Path(a.cache) if a.cache else locations.cache_dir() / "eval"
+    bar = Bar()
+
+    def say(line: str) -> None:  # names a script and a condition; never transcript text
+        if not bar.tty:
+            print(line, file=sys.stderr, flush=True)
+
+    # Each meeting gets its own in-memory store; the temporary home keeps anything else
+    # a run might write away from the user's data.
+    with TemporaryHome(False):
+        report = evaluation.evaluate(
+            scripts, conditions, cache, open_store=lambda: Store(":memory:"),
+            transcriber=lambda: parts.build_transcriber(settings),
+            drafter=lambda: parts.build_drafter(settings), progress=bar,
+            contract_pass=settings.contract_pass, say=say)
+    bar.close()
+    if a.json or a.format == "json":
+        print(json.dumps(evaluation.to_json(report), indent=2, ensure_ascii=False))
+    else:
+        sys.stdout.write(evaluation.to_markdown(report))
     return 0
 
 
@@ -134,8 +175,14 @@ def register(top: Commands) -> None:
                    help="keep the demo circle in your PMC_HOME (default: a temporary home)")
 
     x = top.command("eval", cmd_eval,
-                    "score contract drafting on a scripted meeting with truth")
-    x.add_argument("script", metavar="SCRIPT.json")
-    x.add_argument("audio", metavar="AUDIO")
-    x.add_argument("timeline", metavar="TIMELINE")
-    x.add_argument("--json", action="store_true")
+                    "score contract drafting on scripted meetings with truth: SCRIPT.json "
+                    "AUDIO TIMELINE, or scripts and folders rendered per condition")
+    x.add_argument("paths", nargs="+", metavar="PATH",
+                   help="SCRIPT.json AUDIO TIMELINE, or meeting scripts and folders of them")
+    x.add_argument("--conditions", default="clean,room,phone",
+                   help="comma-separated: text (the script's words, no speech recognition), "
+                        "clean, room, phone (default: clean,room,phone)")
+    x.add_argument("--cache", metavar="DIR",
+                   help="where rendered audio is kept (default: the user cache, eval/)")
+    x.add_argument("--format", choices=["md", "json"], default="md")
+    x.add_argument("--json", action="store_true", help="same as --format json")

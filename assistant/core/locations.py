@@ -30,6 +30,11 @@ def models_dir() -> Path:
     return Path(platformdirs.user_data_dir(APP)) / "models"
 
 
+def cache_dir() -> Path:
+    """Re-creatable files (rendered evaluation audio): platformdirs' user cache dir."""
+    return Path(platformdirs.user_cache_dir(APP))
+
+
 def database_path() -> Path:
     return home() / "pmc.sqlite3"
 

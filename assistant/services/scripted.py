@@ -18,7 +18,7 @@ from typing import Any
 from assistant.core import locations
 from assistant.core.errors import PMCError
 from assistant.core.settings import Settings
-from assistant.core.store.store import Store
+from assistant.core.store.store import Circle, Store
 from assistant.services.contracts import add_manual_item
 
 
@@ -33,19 +33,30 @@ def load_script(path: Path) -> dict[str, Any]:
     return data
 
 
+def prepare_circle(store: Store, script: dict[str, Any]) -> tuple[Circle, dt.date]:
+    """The script's circle with its earlier contracts entered; returns (circle, meeting date).
+
+    `previous_contracts` are entered one meeting back, `earlier_contracts` two
+    meetings back (members who missed the last meeting), as `pmc contract add` does.
+    """
+    names = [m["name"] for m in script["members"]]
+    circle = store.create_circle(script.get("circle", script.get("name", "Circle")), names)
+    date = dt.date.fromisoformat(script.get("meeting_date", dt.date.today().isoformat()))
+    step = dt.timedelta(days=circle.cadence_days)
+    for key, back in (("earlier_contracts", 2), ("previous_contracts", 1)):
+        for member, texts in script.get(key, {}).items():
+            for text in texts:
+                add_manual_item(store, circle, member, date - back * step, text)
+    return circle, date
+
+
 def run_script(store: Store, script: dict[str, Any], audio: Path, timeline: Path,
                progress: Callable[[str, float], None], settings: Settings) -> int:
     """Create the script's circle and previous contracts, then import its meeting."""
     from assistant.services import parts
     from assistant.services.pipeline import import_meeting
 
-    names = [m["name"] for m in script["members"]]
-    circle = store.create_circle(script.get("circle", script.get("name", "Circle")), names)
-    date = dt.date.fromisoformat(script.get("meeting_date", dt.date.today().isoformat()))
-    before = date - dt.timedelta(days=circle.cadence_days)
-    for member, texts in script.get("previous_contracts", {}).items():
-        for text in texts:
-            add_manual_item(store, circle, member, before, text)
+    circle, date = prepare_circle(store, script)
     return import_meeting(store, circle, audio, timeline, date,
                           transcriber=lambda: parts.build_transcriber(settings),
                           drafter=lambda: parts.build_drafter(settings), progress=progress,
