@@ -1,7 +1,9 @@
 """`pmc circle ...`: create, list, show, add-member.
 
 Encryption is per PMC_HOME (the database is), so the first circle of a new home
-decides: encrypted by default, `--no-encrypt` to opt out.
+decides: encrypted by default, `--no-encrypt` to opt out. A circle's cadence (days
+between meetings, which set each meeting's next date, its recap and .ics) is
+`--cadence`, or the `next_meeting_days` setting.
 """
 
 from __future__ import annotations
@@ -10,8 +12,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from assistant.cli.common import Commands
+from assistant.cli.common import Commands, cadence_arg
 from assistant.core import locations
+from assistant.core import settings as settings_mod
 from assistant.core.meeting import agenda
 
 
@@ -28,6 +31,8 @@ def _create(a: argparse.Namespace) -> int:
 def cmd_circle_create(a: argparse.Namespace) -> int:
     from assistant.services import parts
 
+    if a.cadence is None:  # settings are read (a bad file fails) before any passphrase prompt
+        a.cadence = settings_mod.load().next_meeting_days
     if a.agenda:
         agenda.load_file(Path(a.agenda))  # a bad agenda fails before any passphrase prompt
     if not a.name.strip() or not a.member:
@@ -86,7 +91,9 @@ def register(top: Commands) -> None:
     x.add_argument("name", metavar="NAME")
     x.add_argument("--member", action="append", metavar="NAME", help="a member (repeat)")
     x.add_argument("--agenda", metavar="FILE", help="agenda JSON (default: the PMC format)")
-    x.add_argument("--cadence", type=int, default=14, help="days between meetings (14)")
+    x.add_argument("--cadence", type=cadence_arg, metavar="DAYS",
+                   help="days between meetings (default: next_meeting_days in settings.toml, "
+                   "14)")
     x.add_argument("--no-encrypt", action="store_true",
                    help="do not encrypt a new home (encryption is per PMC_HOME; default: "
                    "encrypt, with PMC_PASSPHRASE or a prompted passphrase)")

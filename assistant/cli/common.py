@@ -46,6 +46,13 @@ def date_arg(value: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"'{value}' is not a date; use YYYY-MM-DD") from None
 
 
+def cadence_arg(value: str) -> int:
+    """An argparse type: days between meetings, 1 to 365 (as the app's circle form allows)."""
+    if not value.strip().isdigit() or not 1 <= int(value) <= 365:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a number of days from 1 to 365")
+    return int(value)
+
+
 def timestamp(sec: float, sep: str) -> str:
     """HH:MM:SS<sep>mmm, the subtitle formats' time (sep is ',' for SRT, '.' for WebVTT)."""
     ms = int(round(sec * 1000))

@@ -23,7 +23,8 @@ DEFAULTS_DOC = """\
 # beam_size = 1                      # 1 = greedy decoding, fastest on a laptop
 # threads = 0                        # 0 = all available cores
 # use_llm = true                     # false: contracts are the members' own words only
-# next_meeting_days = 14             # circles meet every other week
+# next_meeting_days = 14             # a new circle's cadence (every other week); each
+#                                   # circle then keeps its own (`circle create --cadence`)
 # contract_pass = "prompted"         # second pass over contracts turns: prompted, plain, off
 """
 
@@ -63,8 +64,9 @@ def parse(text: str, source: str = "settings") -> Settings:
             )
         values[key] = value
     settings = Settings(**values)  # type: ignore[arg-type]
-    if settings.beam_size < 1 or settings.threads < 0 or settings.next_meeting_days < 1:
-        raise PMCError(f"{source}: beam_size >= 1, threads >= 0, next_meeting_days >= 1")
+    if settings.beam_size < 1 or settings.threads < 0 or not 1 <= settings.next_meeting_days <= 365:
+        raise PMCError(f"{source}: beam_size >= 1, threads >= 0, next_meeting_days >= 1 "
+                       "and <= 365")
     if settings.contract_pass not in ("prompted", "plain", "off"):
         raise PMCError(f"{source}: contract_pass must be 'prompted', 'plain' or 'off'")
     if settings.whisper_backend not in ("faster-whisper", "openai-whisper"):

@@ -20,6 +20,7 @@ from tui_helpers import (
 from assistant.core import locations
 from assistant.core.audio.recorder import chunk_name
 from assistant.core.errors import PMCError
+from assistant.core.settings import Settings
 from assistant.core.store.store import Store
 from assistant.services.session import meeting_audio_dir, stored_chunks
 from assistant.tui.screens.attendance import AttendanceScreen
@@ -65,6 +66,18 @@ async def test_create_a_circle_with_its_own_agenda(tmp_path) -> None:
     agenda = {s.id: s for s in c.agenda}
     assert agenda["check_in"].minutes == 2 and agenda["check_in"].per_member
     assert agenda["challenges"].minutes == 30 and not agenda["challenges"].per_member
+
+
+async def test_a_new_circle_meets_every_next_meeting_days(tmp_path) -> None:
+    """The form's cadence starts at the next_meeting_days setting; saving keeps it."""
+    store = Store(tmp_path / "s.sqlite3")
+    app = build_app(store, settings=Settings(next_meeting_days=21))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("n")
+        await pilot.press(*"Postdocs", "tab", *"Ana, Ben")
+        await pilot.press("ctrl+s")
+        assert isinstance(app.screen, HomeScreen)
+    assert store.circle("Postdocs").cadence_days == 21
 
 
 async def test_edit_a_circle_keeps_departed_members_history(store) -> None:

@@ -163,9 +163,9 @@ def build_app(store: Store, *, clock: Callable[[], float] | None = None,
               transcriber: Callable[[], object] | None = None,
               drafter: Callable[[], Drafter] | None = None,
               source: Callable[[], FileSource] | None = None, record: bool = True,
-              circle: str | None = None) -> CircleApp:
+              circle: str | None = None, settings: Settings | None = None) -> CircleApp:
     return make_app(
-        settings=Settings(), store=store,
+        settings=settings or Settings(), store=store,
         transcriber_factory=transcriber or (lambda: ScriptedTranscriber([])),  # type: ignore
         drafter_factory=drafter or (lambda: Drafter(None)),
         clock=clock or FakeClock(), source_factory=source, record=record, circle=circle,

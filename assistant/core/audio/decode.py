@@ -141,8 +141,3 @@ def _quiet_cut(window: np.ndarray, search: int) -> int:
         return len(window)
     energy = (tail[: n * hop].reshape(n, hop) ** 2).mean(axis=1)
     return lo + int(np.argmin(energy)) * hop + hop // 2
-
-
-def check_not_silent(audio: np.ndarray, source: str) -> None:
-    if audio.size == 0 or float(np.max(np.abs(audio))) < SILENCE_PEAK:
-        raise PMCError(f"{source} is silent; check the microphone or pick another recording")

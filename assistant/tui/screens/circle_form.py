@@ -59,7 +59,8 @@ class CircleFormScreen(BaseScreen):
                             compact=True)
             with Horizontal(classes="row"):
                 yield Label("Every", classes="label")
-                yield Input(str(c.cadence_days if c else 14), id="cadence", compact=True,
+                cadence = c.cadence_days if c else self.pmc.settings.next_meeting_days
+                yield Input(str(cadence), id="cadence", compact=True,
                             type="integer", classes="num")
                 yield Label(" days")
             yield Label("Agenda                    minutes", classes="heading")
