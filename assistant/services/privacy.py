@@ -8,6 +8,7 @@ leaves every key still in use listed in keyinfo.
 from __future__ import annotations
 
 from assistant.core import locations
+from assistant.core.audio import chunks
 from assistant.core.errors import PMCError
 from assistant.core.privacy import crypto
 from assistant.services import parts
@@ -26,8 +27,7 @@ def change_passphrase() -> int:
         store.rekey(new_key)  # old-key pages do not linger in the WAL file
 
     try:
-        _keys, count = crypto.rotate(home, old, new, rekey,
-                                     lambda c: crypto.reseal_chunks(locations.audio_dir(), c))
+        _keys, count = crypto.rotate(home, old, new, rekey, chunks.reseal_all)
     finally:
         store.close()
     return count

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from assistant.core.audio import chunks
 from assistant.core.audio import recorder as rec_mod
 from assistant.core.audio.recorder import Recorder, read_chunks, recover
 from assistant.core.errors import PMCError
@@ -251,7 +252,7 @@ def _rekeyer(home: Path, keys: crypto.Keys) -> Callable[[list[bytes], bytes], No
 def test_passphrase_change_rekeys_and_reseals(tmp_path: Path) -> None:
     old, paths = _home_with_audio(tmp_path)
     new, count = crypto.rotate(tmp_path, old, "new", _rekeyer(tmp_path, old),
-                               lambda c: crypto.reseal_chunks(tmp_path / "audio", c))
+                               lambda c: chunks.reseal_all(c, tmp_path / "audio"))
     assert count == 2 and set(new.data).isdisjoint(old.data)
     with pytest.raises(PMCError, match="wrong passphrase"):
         crypto.unlock(tmp_path, "old")
@@ -289,5 +290,5 @@ def test_a_crash_during_passphrase_change_leaves_a_home_the_new_one_opens(tmp_pa
         assert keys.cipher().open(p.read_bytes())[0] == ramp(20000, mid).tobytes()
     # finishing the change afterwards converges on one key
     final, count = crypto.rotate(tmp_path, keys, "newer", _rekeyer(tmp_path, keys),
-                                 lambda c: crypto.reseal_chunks(tmp_path / "audio", c))
+                                 lambda c: chunks.reseal_all(c, tmp_path / "audio"))
     assert count == 2 and len(final.data) == 1

@@ -5,7 +5,8 @@ into the meeting's audio folder (`meeting_audio_dir`); everything else that touc
 goes through here: listing them in the store as they open and close (`save_chunk`),
 repairing them after a crash (`recover_meeting`), reading them for transcription with
 the erased spans cut out (`meeting_audio`), silencing spans in place (`silence`, used by
-assistant/core/privacy/erase.py), measuring them, and deleting them (`delete_audio`).
+assistant/core/privacy/erase.py), re-sealing them under a new key (`reseal_all`, on a
+passphrase change), measuring them, and deleting them (`delete_audio`).
 
 `delete_audio` is the only way stored audio goes: the files, the folder and the listing
 go, and the meeting records when (`meetings.audio_purged_at`), whoever asked (the end of
@@ -44,6 +45,7 @@ from assistant.core.store.store import Store, StoredChunk
 
 __all__ = ["Silenced", "delete_audio", "erased_spans", "has_audio", "meeting_audio",
            "meeting_audio_dir", "reapply_erasures", "recorded_seconds", "recover_meeting",
+           "reseal_all",
            "save_chunk", "silence", "stored_chunks", "written_within"]
 
 
@@ -248,6 +250,27 @@ def reapply_erasures(store: Store, meeting_id: int) -> int:
     chunk that was still open); returns the chunk files rewritten."""
     spans = erased_spans(store, meeting_id)
     return silence(store, meeting_id, spans).chunks if spans else 0
+
+
+def reseal_all(cipher: crypto.ChunkCipher, audio_root: Path | None = None) -> int:
+    """Re-seal every meeting's chunks (under `audio_root`, default the home's audio folder)
+    not sealed with the cipher's current key; returns how many were rewritten.
+
+    Each file is rewritten beside itself and renamed over the old one, so a crash
+    leaves either the old or the new file, both readable with the keys in keyinfo.
+    """
+    root = locations.audio_dir() if audio_root is None else Path(audio_root)
+    if not root.is_dir():
+        return 0
+    count = 0
+    for path in sorted(p for p in root.glob("*/chunk-*.pcm") if CHUNK_RE.match(p.name)):
+        data = path.read_bytes()
+        if not crypto.is_sealed(data) or data[8:16] == cipher.current:
+            continue
+        plain, _ = cipher.open(data, path.name)
+        crypto.replace_file(path, cipher.seal_all(plain))
+        count += 1
+    return count
 
 
 # --- deleting ----------------------------------------------------------------------------------

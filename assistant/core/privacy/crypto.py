@@ -337,22 +337,3 @@ def home_cipher(home: Path | None = None) -> ChunkCipher | None:
 
     keys = keys_for(home if home is not None else locations.home())
     return keys.cipher() if keys is not None else None
-
-
-def reseal_chunks(audio_root: Path, cipher: ChunkCipher) -> int:
-    """Re-seal every chunk under `audio_root/<meeting>/` not sealed with the current key.
-
-    Each file is rewritten beside itself and renamed over the old one, so a crash
-    leaves either the old or the new file, both readable with the keys in keyinfo.
-    """
-    count = 0
-    if not Path(audio_root).is_dir():
-        return 0
-    for path in sorted(Path(audio_root).glob("*/chunk-*.pcm")):
-        data = path.read_bytes()
-        if not is_sealed(data) or data[8:16] == cipher.current:
-            continue
-        plain, _ = cipher.open(data, path.name)
-        replace_file(path, cipher.seal_all(plain))
-        count += 1
-    return count
