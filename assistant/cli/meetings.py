@@ -122,7 +122,8 @@ def incomplete_notice() -> None:
         print(f"pmc: {line}", file=sys.stderr)
 
 
-def run_tui(circle: str | None, device: str | None, record: bool) -> int:
+def run_tui(circle: str | None, device: str | None, record: bool, *,
+            room_source: str | None = None, call_source: str | None = None) -> int:
     """The terminal app; a new home is encrypted first, as `pmc circle create` does."""
     from assistant.services import parts
     from assistant.tui.app import run_app
@@ -131,19 +132,47 @@ def run_tui(circle: str | None, device: str | None, record: bool) -> int:
         print("Circle Assistant keeps this home encrypted: choose a passphrase "
               "(set PMC_PASSPHRASE to skip this prompt).", file=sys.stderr)
         parts.prepare_home(True)
+    settings = settings_mod.load()
+    if record and (call_source or room_source):
+        # A wrong source name is one line now, not a surprise when the meeting starts.
+        from assistant.core.audio import pulse
+
+        for name in (room_source, call_source):
+            if name:
+                pulse.check_source(name)
     store = parts.open_store()
-    run_app(settings_mod.load(), store, circle=circle, input_device=device, record=record)
+    run_app(settings, store, circle=circle, input_device=device, record=record,
+            room_source=room_source, call_source=call_source)
     return 0
 
 
 def cmd_meeting_start(a: argparse.Namespace) -> int:
-    return run_tui(a.circle, a.input_device, not a.no_record)
+    return run_tui(a.circle, a.input_device, not a.no_record, room_source=a.room_source,
+                   call_source=a.call_source)
 
 
 def cmd_devices(a: argparse.Namespace) -> int:
+    from assistant.core.audio import pulse
     from assistant.core.audio.recorder import list_input_devices
 
+    if pulse.available():
+        # The sound server's sources by name: a microphone for the room, and for a video
+        # circle the monitor of the output device the call plays through.
+        sources = pulse.list_sources()
+        print("sound sources (PulseAudio / PipeWire), for --room-source and --call-source:")
+        for d in sources:
+            marks = [m for m, on in (("default microphone", d.default and not d.monitor),
+                                     ("default source", d.default and d.monitor),
+                                     ("monitor of the default output: the call",
+                                      d.default_monitor)) if on]
+            mark = f"  [{'; '.join(marks)}]" if marks else ""
+            print(f"  {d.kind:<10}  {d.name}  ({d.description}){mark}")
+        if not sources:
+            print("  none; plug in a microphone")
+        return 0
     devices = list_input_devices()
+    print("PortAudio input devices, for --input-device (no PulseAudio server found, so "
+          "no call audio can be recorded):")
     if not devices:
         print("no input devices found; plug in a microphone or use --no-record")
     for idx, name, channels in devices:
@@ -175,7 +204,14 @@ def register(top: Commands) -> None:
     x.add_argument("--circle", metavar="NAME")
     x.add_argument("--input-device", metavar="ID", help="input device (see `pmc devices`)")
     x.add_argument("--no-record", action="store_true", help="timekeeping only, no microphone")
-    top.command("devices", cmd_devices, "list audio input devices")
+    x.add_argument("--room-source", metavar="NAME",
+                   help="sound source of the room, a microphone (see `pmc devices`; "
+                   "default: the setting room_source, else the default source)")
+    x.add_argument("--call-source", metavar="NAME",
+                   help="sound source of a phone or video call, usually the monitor of the "
+                   "output device (see `pmc devices`; default: the setting call_source)")
+    top.command("devices", cmd_devices, "list sound sources: microphones and the monitors of "
+                "output devices (call audio)")
 
 
 def register_status(top: Commands) -> None:

@@ -48,7 +48,11 @@ class Analysis:
 
 def transcribe_pieces(transcriber: Transcriber, pieces: Sequence[tuple[float, np.ndarray]],
                       progress: Progress = _noop) -> list[SpeechSegment]:
-    """Transcribe audio pieces that start at the given meeting seconds."""
+    """Transcribe audio pieces that start at the given meeting seconds, merged by time.
+
+    Each piece holds one track (a meeting by video has the room's and the call's chunks):
+    each is transcribed on its own, which hears both sides better than their mix would.
+    """
     total = sum(len(a) for _, a in pieces) / audio_mod.RATE or 1.0
     done = 0.0
     out: list[SpeechSegment] = []
@@ -61,6 +65,7 @@ def transcribe_pieces(transcriber: Transcriber, pieces: Sequence[tuple[float, np
         out.extend(transcriber.transcribe(samples, offset=start, progress=step))
         done += length
     progress("transcribing", 1.0)
+    out.sort(key=lambda s: s.start)  # the two tracks' segments, interleaved by time
     return out
 
 
@@ -68,18 +73,26 @@ def _slice(pieces: Sequence[tuple[float, np.ndarray]], start: float,
            end: float) -> tuple[float, np.ndarray]:
     """(where it starts, audio) between two meeting times, from the piece covering most.
 
-    Pieces may overlap (the padded ranges of neighbouring contracts turns do), and a
-    piece may begin after `start`, so the true start of the returned audio is given.
+    Pieces may overlap (the padded ranges of neighbouring contracts turns do, and a
+    meeting by video has a room and a call track over the same time), and a piece may
+    begin after `start`, so the true start of the returned audio is given. Of pieces that
+    cover as much, the loudest there wins: the track the speaker's voice is on.
     """
-    best: tuple[float, float, np.ndarray] | None = None
+    best: tuple[float, float, float, np.ndarray] | None = None
     for p_start, samples in pieces:
         p_end = p_start + len(samples) / audio_mod.RATE
         cover = min(end, p_end) - max(start, p_start)
-        if cover > 0 and (best is None or cover > best[0]):
-            best = (cover, p_start, samples)
+        if cover <= 0:
+            continue
+        a = int(max(0.0, start - p_start) * audio_mod.RATE)
+        b = int(max(0.0, end - p_start) * audio_mod.RATE)
+        part = samples[a:b]
+        loud = float(np.sqrt(np.mean(np.square(part, dtype=np.float64)))) if part.size else 0.0
+        if best is None or (round(cover, 2), loud) > (round(best[0], 2), best[1]):
+            best = (cover, loud, p_start, samples)
     if best is None:
         return start, np.zeros(0, dtype=np.float32)
-    _, p_start, samples = best
+    _, _, p_start, samples = best
     a = int(max(0.0, start - p_start) * audio_mod.RATE)
     b = int(max(0.0, end - p_start) * audio_mod.RATE)
     return max(start, p_start), samples[a:b]

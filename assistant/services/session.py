@@ -7,6 +7,11 @@ most the turn in progress), audio chunks are listed as the recorder opens and
 closes them, consent events are written before they take effect. Recording
 runs only while everyone present consents and the meeting is on the record.
 
+A circle meeting by phone or video has two tracks: the room (`recorder`) and the call
+(`call_recorder`, the output device's monitor), each its own Recorder and chunk stream in the
+meeting's folder. Every switch (consent, off the record, the end) acts on both, and the live
+transcript hears both.
+
 Nothing here imports Textual; screens call these methods and read its state.
 The chunk files and their listing belong to assistant/core/audio/chunks.py, shared
 with `pmc meeting resume`; its helpers are imported here for the screens.
@@ -25,7 +30,13 @@ import numpy as np
 from assistant.core.audio.chunks import meeting_audio, meeting_audio_dir, save_chunk
 from assistant.core.audio.chunks import recover_meeting as recover_meeting  # for the home screen
 from assistant.core.audio.chunks import stored_chunks as stored_chunks  # for the tests
-from assistant.core.audio.recorder import AudioSource, ChunkInfo, Recorder
+from assistant.core.audio.recorder import (
+    AudioSource,
+    ChunkInfo,
+    ChunkNumbers,
+    Recorder,
+)
+from assistant.core.errors import PMCError
 from assistant.core.meeting.consent import ConsentLedger
 from assistant.core.meeting.timekeeper import Timekeeper
 from assistant.core.privacy import crypto, erase, retention
@@ -60,8 +71,10 @@ class MeetingSession:
         self.member_ids = [m.id for m in present]
         self.timekeeper = Timekeeper(circle.agenda, [m.name for m in present], clock)
         self.consent = ConsentLedger.for_meeting(store, meeting.id)
-        self.recorder: Recorder | None = None
+        self.recorder: Recorder | None = None  # the room
+        self.call_recorder: Recorder | None = None  # the call, when the circle meets by video
         self.live: LiveTranscriber | None = None
+        self.call_live: LiveTranscriber | None = None
         self.transcriber: Transcriber | None = None
         self.want_recording = False
         self.errors: list[str] = []
@@ -86,9 +99,15 @@ class MeetingSession:
         return cls(store, circle, meeting, present, clock)
 
     # --- recording --------------------------------------------------------------------
+    @property
+    def recorders(self) -> list[Recorder]:
+        return [r for r in (self.recorder, self.call_recorder) if r is not None]
+
     def start(self, *, record: bool, source: AudioSource | None = None,
+              call_source: AudioSource | None = None,
               on_error: Callable[[str], None] | None = None) -> None:
-        """Start the meeting clock and, with `record`, the recorder (consent permitting)."""
+        """Start the meeting clock and, with `record`, the recorders (consent permitting):
+        the room from `source`, and the call from `call_source` when there is one."""
         if record and not self.consent.all_consented():
             raise PermissionError("recording needs the consent of everyone present")
         self.timekeeper.start()
@@ -106,17 +125,30 @@ class MeetingSession:
             if on_error is not None:
                 on_error(msg)
 
-        recorder = Recorder(meeting_audio_dir(self.meeting.id), source=source,
-                            on_audio=self._on_audio, on_chunk=chunk, on_error=error,
-                            start_offset=self.timekeeper.now(),
-                            # An encrypted home seals every chunk as it is written.
-                            cipher=crypto.home_cipher())
+        folder = meeting_audio_dir(self.meeting.id)
+        numbers = ChunkNumbers(folder)  # one numbering for both tracks' chunk files
+        cipher = crypto.home_cipher()  # an encrypted home seals every chunk as it is written
+        recorder = Recorder(folder, source=source, on_audio=self._on_audio, on_chunk=chunk,
+                            on_error=error, start_offset=self.timekeeper.now(), cipher=cipher,
+                            numbers=numbers)
+        call = None
+        if call_source is not None:
+            call = Recorder(folder, source=call_source, on_audio=self._on_call_audio,
+                            on_chunk=chunk, on_error=error, start_offset=self.timekeeper.now(),
+                            cipher=cipher, track="call", numbers=numbers)
         try:
             recorder.start()
         except BaseException:
             self.want_recording = False  # the meeting goes on without the microphone
             raise
+        if call is not None:
+            try:
+                call.start()
+            except PMCError as exc:  # the room is recorded all the same; say what is missing
+                call = None
+                error(f"call audio not recorded: {exc}")
         self.recorder = recorder
+        self.call_recorder = call
         self.sync_recording()
 
     def attach_live(self, transcriber: Transcriber, on_segment: Callable[[SpeechSegment], None],
@@ -126,9 +158,16 @@ class MeetingSession:
         with self._lock:
             if self.live is None and self.recorder is not None and not self.timekeeper.finished:
                 self.live = LiveTranscriber(transcriber, on_segment, on_error=on_error)
+                if self.call_recorder is not None:  # the call's words are live too
+                    self.call_live = LiveTranscriber(transcriber, on_segment, on_error=on_error)
 
     def _on_audio(self, block: np.ndarray, start_s: float) -> None:
         live = self.live
+        if live is not None:
+            live.feed(block, start_s)
+
+    def _on_call_audio(self, block: np.ndarray, start_s: float) -> None:
+        live = self.call_live
         if live is not None:
             live.feed(block, start_s)
 
@@ -139,25 +178,33 @@ class MeetingSession:
 
     @property
     def is_recording(self) -> bool:
-        """True while sound is actually being written to disk."""
-        rec = self.recorder
-        return rec is not None and rec.recording and rec.on_record
+        """True while sound is actually being written to disk (on either track)."""
+        return any(rec.recording and rec.on_record for rec in self.recorders)
+
+    def track_lost(self) -> dict[str, str]:
+        """Track name -> why it records nothing now (its device went away); UI thread."""
+        return {r.track: lost for r in self.recorders if (lost := r.lost)}
 
     def sync_recording(self) -> None:
-        if self.recorder is not None:
-            self.recorder.set_on_record(self.recording_allowed)
+        allowed = self.recording_allowed
+        for rec in self.recorders:
+            rec.set_on_record(allowed)
+
+    def _silence_all(self) -> None:
+        for rec in self.recorders:
+            rec.set_on_record(False)
 
     def set_off_record(self, off: bool) -> None:
-        # Stop the microphone first, then log: never a moment recorded that should not be.
-        if off and self.recorder is not None:
-            self.recorder.set_on_record(False)
+        # Stop both tracks first, then log: never a moment recorded that should not be.
+        if off:
+            self._silence_all()
         self.timekeeper.set_off_record(off)
         self.sync_recording()
         self.flush_turns()
 
     def set_consent(self, member_id: int, granted: bool) -> None:
-        if not granted and self.recorder is not None:
-            self.recorder.set_on_record(False)
+        if not granted:
+            self._silence_all()
         if granted:
             self.consent.grant(member_id)
         else:
@@ -214,12 +261,13 @@ class MeetingSession:
     def _open_chunks(self, until: float, timeout: float) -> set[Path]:
         """Chunk files the recorder still writes that began before `until`, once the
         recorder has had `timeout` seconds to seal them."""
-        rec = self.recorder
-        if rec is None:
+        recs = self.recorders
+        if not recs:
             return set()
         deadline = time.monotonic() + timeout
         while True:
-            busy = {c.path for c in rec.chunks if not c.closed and c.start < until}
+            busy = {c.path for rec in recs for c in rec.chunks
+                    if not c.closed and c.start < until}
             if not busy or time.monotonic() >= deadline:
                 return busy
             time.sleep(0.02)
@@ -246,10 +294,11 @@ class MeetingSession:
         """Stop the clock and the recorder; everything said so far is on disk and listed."""
         self.timekeeper.end()
         self.flush_turns()
-        if self.recorder is not None:
-            self.recorder.set_on_record(False)
-            for c in self.recorder.close():
-                save_chunk(self.store, self.meeting.id, c)
+        if self.recorders:
+            self._silence_all()
+            for rec in self.recorders:
+                for c in rec.close():
+                    save_chunk(self.store, self.meeting.id, c)
             if self.erased:
                 with self._erase_lock:  # every chunk is sealed now: finish any erasure
                     erase.reapply(self.store, self.meeting.id)
@@ -257,9 +306,9 @@ class MeetingSession:
 
     def finish_live(self) -> None:
         """Let live transcription catch up (blocking: call from a worker thread)."""
-        live = self.live
-        if live is not None:
-            live.finish()
+        for live in (self.live, self.call_live):
+            if live is not None:
+                live.finish()
 
     def audio(self) -> list[tuple[float, np.ndarray]]:
         return meeting_audio(self.store, self.meeting.id)

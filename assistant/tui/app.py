@@ -41,9 +41,11 @@ class CircleApp(App[None]):
                  drafter_factory: Callable[[], Drafter],
                  clock: Callable[[], float] = time.monotonic,
                  source_factory: Callable[[], AudioSource] | None = None,
+                 call_source_factory: Callable[[], AudioSource] | None = None,
                  record: bool = True, circle: str | None = None,
                  today: Callable[[], dt.date] = dt.date.today) -> None:
         super().__init__()
+        self.call_source_factory = call_source_factory  # a video circle's second track
         self.settings = settings
         self.store = store
         self.transcriber_factory = transcriber_factory
@@ -107,27 +109,42 @@ def make_app(*, settings: Settings, store: Store,
              drafter_factory: Callable[[], Drafter],
              clock: Callable[[], float] = time.monotonic,
              source_factory: Callable[[], AudioSource] | None = None,
+             call_source_factory: Callable[[], AudioSource] | None = None,
              record: bool = True, circle: str | None = None,
              today: Callable[[], dt.date] = dt.date.today) -> CircleApp:
     if circle is not None:
         store.circle(circle)  # fail before the screen opens when the name is wrong
     return CircleApp(settings=settings, store=store, transcriber_factory=transcriber_factory,
                      drafter_factory=drafter_factory, clock=clock, source_factory=source_factory,
-                     record=record, circle=circle, today=today)
+                     call_source_factory=call_source_factory, record=record, circle=circle,
+                     today=today)
 
 
 def run_app(settings: Settings, store: Store, circle: str | None = None,
-            input_device: str | None = None, record: bool = True) -> None:
+            input_device: str | None = None, record: bool = True, *,
+            room_source: str | None = None, call_source: str | None = None) -> None:
+    from assistant.core.audio import pulse
     from assistant.core.audio.recorder import SoundDeviceSource
     from assistant.services import parts
 
     device: int | str | None = input_device
     if isinstance(input_device, str) and input_device.isdigit():
         device = int(input_device)
+    room = room_source or settings.room_source
+    call = call_source or settings.call_source
+    source_factory: Callable[[], AudioSource]
+    if device is None and pulse.available():
+        # Through the sound server by name: a lost device is noticed and picked up again.
+        source_factory = lambda: pulse.PulseSource(room or "default", label="room")  # noqa: E731
+    else:
+        source_factory = lambda: SoundDeviceSource(device)  # noqa: E731
+    call_factory: Callable[[], AudioSource] | None = None
+    if call:
+        call_factory = lambda: pulse.PulseSource(call, label="call")  # noqa: E731
 
     app = make_app(settings=settings, store=store,
                    transcriber_factory=lambda: parts.build_transcriber(settings),
                    drafter_factory=lambda: parts.build_drafter(settings),
-                   source_factory=lambda: SoundDeviceSource(device), record=record,
-                   circle=circle)
+                   source_factory=source_factory, call_source_factory=call_factory,
+                   record=record, circle=circle)
     app.run()

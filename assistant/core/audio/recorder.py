@@ -3,7 +3,10 @@
 Data path: an AudioSource calls `Recorder._callback` from its audio thread (PortAudio for the
 microphone). The callback only copies the block into a bounded queue; a writer thread appends
 raw little-endian int16 PCM to chunk files named `chunk-{seq:06d}-{start_ms:012d}.pcm`, where
-`start_ms` is the meeting time of the chunk's first frame. Raw PCM has no header to fix up, so
+`start_ms` is the meeting time of the chunk's first frame. A meeting with a call has a second
+track: its own Recorder (`track="call"`) writes `chunk-{seq}-{start_ms}-call.pcm` into the same
+folder, numbered from the same `ChunkNumbers`, so everything that walks a meeting's chunks
+(recovery, erasure, retention) covers both tracks. Raw PCM has no header to fix up, so
 after any crash (even SIGKILL or a pulled plug) every whole sample on disk is usable and the
 file name alone says where it belongs; the writer fsyncs at least twice a second, so a power
 loss costs at most about a second.
@@ -11,6 +14,11 @@ loss costs at most about a second.
 With a `cipher` (an encrypted home, see assistant.core.privacy.crypto) a chunk file is a header and
 then AES-GCM sealed frames, one per fsync (about twice a second): audio waits in memory only
 until the next fsync, so the promise is the same, and recovery drops a torn last frame.
+
+A source that loses its device (assistant.core.audio.pulse) sends an empty block whose
+`time_info` is `{"lost": why}`: the open chunk is closed at once. Its first block after the
+device returns carries `{"resync": True}` and is placed at its wall-clock meeting time, so the
+time the device was away is a gap between chunks, never silence and never a shift.
 
 Off the record, blocks are dropped inside the callback and never reach the queue or the disk;
 the meeting clock keeps counting them so later chunks still carry the right meeting time.
@@ -43,7 +51,8 @@ log = logging.getLogger(__name__)
 RATE = 16000
 SAMPLE_BYTES = 2  # int16 mono
 FSYNC_INTERVAL = 0.5  # seconds; the promise is "lose at most the last second"
-CHUNK_RE = re.compile(r"^chunk-(\d{6})-(\d{12})\.pcm$")
+CHUNK_RE = re.compile(r"^chunk-(\d{6})-(\d{12})(?:-(call))?\.pcm$")
+TRACKS = ("room", "call")
 
 AudioCallback = Callable[[np.ndarray, int, Any, Any], None]
 
@@ -55,6 +64,16 @@ class ChunkInfo:
     start: float  # meeting seconds at the chunk's first frame
     frames: int
     closed: bool
+
+    @property
+    def track(self) -> str:
+        """'room' (the microphone) or 'call' (the call's audio), from the file name."""
+        return track_of(self.path)
+
+
+def track_of(path: Path) -> str:
+    m = CHUNK_RE.match(path.name)
+    return "call" if m and m.group(3) else "room"
 
 
 class AudioSource(Protocol):
@@ -227,8 +246,31 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def chunk_name(seq: int, start_ms: int) -> str:
-    return f"chunk-{seq:06d}-{start_ms:012d}.pcm"
+def chunk_name(seq: int, start_ms: int, track: str = "room") -> str:
+    suffix = "" if track == "room" else f"-{track}"
+    return f"chunk-{seq:06d}-{start_ms:012d}{suffix}.pcm"
+
+
+class ChunkNumbers:
+    """Sequence numbers for the chunk files of one folder, shared by its tracks' recorders.
+
+    Numbering continues after the chunks already there (a recording restarted after a
+    crash); the store lists chunks by (meeting, seq), so two tracks must never share one.
+    """
+
+    def __init__(self, out_dir: Path) -> None:
+        self.out_dir = Path(out_dir)
+        self._next: int | None = None
+        self._lock = threading.Lock()
+
+    def take(self) -> int:
+        with self._lock:
+            if self._next is None:
+                existing = [int(m.group(1)) for p in self.out_dir.iterdir()
+                            if (m := CHUNK_RE.match(p.name))] if self.out_dir.is_dir() else []
+                self._next = max(existing, default=-1) + 1
+            seq, self._next = self._next, self._next + 1
+            return seq
 
 
 @dataclass
@@ -260,8 +302,13 @@ class Recorder:
                  on_chunk: Callable[[ChunkInfo], None] | None = None,
                  on_error: Callable[[str], None] | None = None,
                  start_offset: float = 0.0,
-                 cipher: crypto.ChunkCipher | None = None) -> None:
+                 cipher: crypto.ChunkCipher | None = None, track: str = "room",
+                 numbers: ChunkNumbers | None = None) -> None:
+        if track not in TRACKS:
+            raise ValueError(f"unknown track {track!r}; one of {TRACKS}")
         self.out_dir = Path(out_dir)
+        self.track = track
+        self._numbers = numbers or ChunkNumbers(self.out_dir)
         self._cipher = cipher
         self.samplerate = samplerate
         if source is None:
@@ -279,6 +326,7 @@ class Recorder:
         self._on_error = on_error
         # Meeting clock in frames: advanced by the callback for every block, written or not.
         self._clock = round(start_offset * samplerate)
+        self._clock0 = self._clock
         self._on_record = True
         self._gap_marked = False
         # Device pipelines can take a while to deliver the first block (~2 s through PulseAudio
@@ -298,7 +346,6 @@ class Recorder:
         self._lock = threading.Lock()
         self._chunks: list[ChunkInfo] = []
         self._open: _Open | None = None
-        self._next_seq = 0
         self._writer: threading.Thread | None = None
         self._stopping = threading.Event()
 
@@ -324,6 +371,13 @@ class Recorder:
         return self._recording
 
     @property
+    def lost(self) -> str | None:
+        """Why the source delivers nothing right now (its device went away), else None."""
+        if not self._recording:
+            return None
+        return getattr(self._source, "lost", None)
+
+    @property
     def on_record(self) -> bool:
         return self._on_record
 
@@ -339,10 +393,6 @@ class Recorder:
         self._started = True
         self.out_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         os.chmod(self.out_dir, 0o700)  # raw meeting audio: owner only, even if the dir existed
-        # Continue numbering after chunks already there (a restarted recording after a crash).
-        existing = [int(m.group(1)) for p in self.out_dir.iterdir()
-                    if (m := CHUNK_RE.match(p.name))]
-        self._next_seq = max(existing, default=-1) + 1
         if hasattr(self._source, "backpressure"):
             # Sources that can wait (files) wait instead of overflowing the queue.
             setattr(self._source, "backpressure",  # noqa: B010 - not part of the Protocol
@@ -387,11 +437,21 @@ class Recorder:
         # Runs on the audio thread: no blocking, no I/O, only a small copy.
         if status:
             self._overflows += 1
-        if self._align:
+        event = time_info if isinstance(time_info, dict) else None
+        if event is not None and "lost" in event:
+            # The device went away: close the chunk now (nothing more comes until it returns).
+            if not self._closed and not self._failed:
+                try:
+                    self._queue.put_nowait((self._clock, None))
+                except queue.Full:
+                    pass  # the writer sees the gap in frame numbers anyway
+            return
+        if self._align or (event is not None and event.get("resync")):
+            # Place this block at its wall-clock meeting time: the first block of a live
+            # source, or the first after its device came back (the time away stays a gap).
             self._align = False
-            lag = time.monotonic() - self._t_start - frames / self.samplerate
-            if lag > 0:
-                self._clock += round(lag * self.samplerate)
+            wall = self._clock0 + round((time.monotonic() - self._t_start) * self.samplerate)
+            self._clock = max(self._clock, wall - frames)
         start = self._clock
         self._clock = start + frames
         if self._failed or self._closed:
@@ -488,11 +548,10 @@ class Recorder:
 
     def _open_chunk(self, start_frame: int) -> None:
         start_ms = max(0, round(start_frame * 1000 / self.samplerate))
-        seq = self._next_seq
-        path = self.out_dir / chunk_name(seq, start_ms)
+        seq = self._numbers.take()
+        path = self.out_dir / chunk_name(seq, start_ms, self.track)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND | os.O_CLOEXEC,
                      0o600)
-        self._next_seq += 1
         header = b""
         if self._cipher is not None:
             header = self._cipher.header()

@@ -28,6 +28,13 @@ CONSENT_TEXT = (
     "Anyone can go off the record (o) or withdraw consent (w) at any time; recording "
     "stops at once."
 )
+# Added to the text when the circle meets by phone or video: the call is a second track.
+CALL_CONSENT_TEXT = (
+    "This meeting is also a call: the call's audio (what the members joining by phone or "
+    "video say, as this computer plays it) is recorded as a second track, under the same "
+    "rules: off the record and withdrawal stop both tracks. The timekeeper should wear "
+    "headphones, so the room microphone does not record the call a second time."
+)
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Footer, Header, Static
 
 from assistant.core import locations
-from assistant.core.meeting.consent import CONSENT_TEXT
+from assistant.core.meeting.consent import CALL_CONSENT_TEXT, CONSENT_TEXT
 from assistant.core.privacy import retention
 from assistant.services.session import MeetingSession
 from assistant.tui.screens.base import BaseScreen
@@ -53,8 +53,10 @@ class ConsentScreen(BaseScreen):
         yield Header()
         with VerticalScroll(id="consent-body"):
             kept = retention.policy(self.pmc.store, self.session.circle).describe()
-            yield Static(CONSENT_TEXT.format(audio_dir=tilde(locations.audio_dir()), kept=kept),
-                         id="consent-text")
+            text = CONSENT_TEXT.format(audio_dir=tilde(locations.audio_dir()), kept=kept)
+            if self.pmc.record and self.pmc.call_source_factory is not None:
+                text += "\n" + CALL_CONSENT_TEXT
+            yield Static(text, id="consent-text")
             yield Static("Each person present consents for themselves (press their number):",
                          id="consent-ask")
             yield Static(id="consent-list")

@@ -83,6 +83,7 @@ class TimekeeperScreen(BaseScreen):
         with Horizontal(id="recbar"):
             yield Static(id="rec-state")
             yield LevelMeter(id="level")
+            yield LevelMeter(id="call-level")  # a video circle's call track
             yield Static(id="rec-extra")
         yield Static(id="clockbar")
         with Vertical(id="turn-box"):
@@ -104,18 +105,25 @@ class TimekeeperScreen(BaseScreen):
         self.query_one("#talk-box").border_title = "Talk time vs equal share"
         self.query_one("#transcript-box").border_title = "Live transcript"
         self.query_one("#agenda").border_title = "Agenda"
-        source = None
+        source = call = None
         record = self.record
         if record and self.pmc.source_factory is not None:
             source = self.pmc.source_factory()
+        if record and self.pmc.call_source_factory is not None:
+            call = self.pmc.call_source_factory()
         try:
-            self.session.start(record=record, source=source, on_error=self._recorder_error)
+            self.session.start(record=record, source=source, call_source=call,
+                               on_error=self._recorder_error)
         except PMCError as exc:
             # No microphone is no reason to stop the meeting: keep time, say why.
             self.record_error = str(exc)
             self.record = False
             self.session.start(record=False)
             self.notify(f"{exc} — continuing with timekeeping only.", severity="error",
+                        timeout=10)
+        if self.session.call_recorder is not None:
+            self.notify("Recording the room and the call as two tracks. Timekeeper: wear "
+                        "headphones, or the microphone records the call a second time.",
                         timeout=10)
         if self.record:
             self.live_status = "loading live transcription…"
@@ -210,9 +218,22 @@ class TimekeeperScreen(BaseScreen):
             extra = "waiting for consent: " + ", ".join(p.name for p in s.consent.missing())
         else:
             state.update(Text("● REC", style="bold red"))
+        call = s.call_recorder
+        lost = s.track_lost()
+        if lost and not self.record_error:
+            # The meeting goes on: say which track is silent and why (checked every tick).
+            state.update(Text(f"✖ {' and '.join(sorted(lost)).upper()} TRACK LOST",
+                              style="bold red"))
+            extra = "; ".join(f"{t}: {why}, waiting for it to return"
+                              for t, why in sorted(lost.items()))
         self.query_one("#level", LevelMeter).show(rec.level if rec else 0.0, s.is_recording)
+        self.query_one("#call-level", LevelMeter).show(call.level if call else 0.0,
+                                                       s.is_recording)
+        self.query_one("#call-level").display = call is not None
         if rec is not None and not extra:
             extra = f"dropped {rec.dropped_blocks}"
+            if call is not None:
+                extra = f"room dropped {rec.dropped_blocks} · call dropped {call.dropped_blocks}"
             if s.live is not None:
                 behind = s.live.behind_s
                 extra += f" · live {behind:.0f} s behind" if behind >= 1 else " · live"

@@ -1,0 +1,212 @@
+"""A circle meeting by video, with real PulseAudio: two tracks, and a device lost mid-meeting.
+
+Two null sinks of our own stand in for the devices: the "call" sink is what a video call
+plays into (its monitor is the call source), and the "room" sink's monitor stands in for the
+microphone. Recording goes through `PulseSource` (parec), exactly as `pmc meeting start` does.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import subprocess
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assistant.core import locations
+from assistant.core.audio import pulse as pulse_mod
+from assistant.core.audio.chunks import meeting_audio, stored_chunks
+from assistant.core.audio.recorder import ChunkInfo, read_chunks
+from assistant.core.drafting.attribution import attribute
+from assistant.core.privacy import crypto
+from assistant.core.speech.transcribe import FasterWhisperTranscriber
+from assistant.core.store.store import Store
+from assistant.services import parts
+from assistant.services.pipeline import spans_for, transcribe_pieces
+from assistant.services.session import MeetingSession
+
+pytestmark = pytest.mark.audio
+CLIP_B_TEXT = ("Purple elephants dance on the frozen lake every winter morning, "
+               "and the orchestra plays loud music.")
+JFK_WORDS = {"americans", "country", "fellow"}
+B_WORDS = {"elephants", "frozen", "lake", "winter", "orchestra", "music", "purple", "morning"}
+
+
+def pactl(*args: str) -> str:
+    return subprocess.run(["pactl", *args], check=True, capture_output=True, text=True,
+                          timeout=20, stdin=subprocess.DEVNULL).stdout.strip()
+
+
+def load_sink(name: str) -> str:
+    return pactl("load-module", "module-null-sink", f"sink_name={name}",
+                 f"sink_properties=device.description={name}")
+
+
+def wait_until(cond: Callable[[], bool], timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while not cond():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
+def words(text: str) -> set[str]:
+    return set(re.findall(r"[a-z']+", text.lower()))
+
+
+def play(sink: str, clip: Path) -> None:
+    subprocess.run(["paplay", f"--device={sink}", str(clip)], check=True, timeout=60,
+                   stdin=subprocess.DEVNULL)
+
+
+@pytest.fixture
+def sinks(pulse: str) -> Iterator[dict[str, str]]:
+    """A 'room' and a 'call' null sink of this test only (others may share the server)."""
+    tag = f"{os.getpid()}_{time.monotonic_ns() % 100000}"
+    names = {"room": f"pmc_room_{tag}", "call": f"pmc_call_{tag}"}
+    modules = {track: load_sink(name) for track, name in names.items()}
+    yield names
+    for mod in modules.values():
+        subprocess.run(["pactl", "unload-module", mod], capture_output=True, timeout=20,
+                       stdin=subprocess.DEVNULL)  # may be gone already (the loss test)
+    for name in names.values():
+        for line in pactl("list", "short", "modules").splitlines():
+            if f"sink_name={name}" in line:
+                subprocess.run(["pactl", "unload-module", line.split("\t")[0]],
+                               capture_output=True, timeout=20, stdin=subprocess.DEVNULL)
+
+
+@pytest.fixture
+def sealed_home(monkeypatch: pytest.MonkeyPatch) -> Iterator[Store]:
+    monkeypatch.setenv("PMC_PASSPHRASE", "a long enough test passphrase")
+    crypto.forget_keys()
+    store = parts.open_store()
+    assert crypto.is_encrypted(locations.home())
+    yield store
+    store.close()
+    crypto.forget_keys()
+
+
+def start_meeting(store, sinks: dict[str, str]) -> MeetingSession:  # type: ignore[no-untyped-def]
+    circle = store.create_circle("Video circle", ["Ana", "Ben"])
+    present = store.members(circle)
+    session = MeetingSession.create(store, circle, present, time.monotonic, dt.date(2026, 3, 5))
+    for m in present:
+        session.set_consent(m.id, True)
+    session.start(record=True,
+                  source=pulse_mod.PulseSource(f"{sinks['room']}.monitor", label="room"),
+                  call_source=pulse_mod.PulseSource(f"{sinks['call']}.monitor", label="call"))
+    assert session.call_recorder is not None and session.recorder is not None
+    # A fresh monitor stream delivers its first block after up to ~2 s.
+    assert wait_until(lambda: all(r.seconds_written > 0 for r in session.recorders), 15), \
+        "no audio from the null sinks' monitors"
+    return session
+
+
+def track_chunks(store, meeting_id: int, track: str) -> list[ChunkInfo]:  # type: ignore[no-untyped-def]
+    return [c for c in stored_chunks(store, meeting_id) if c.track == track and c.frames]
+
+
+def test_listed_sources_include_both_monitors(sinks: dict[str, str]) -> None:
+    found = {d.name: d for d in pulse_mod.list_sources()}
+    for name in sinks.values():
+        assert found[f"{name}.monitor"].monitor
+    assert any(d.default for d in found.values())
+
+
+def test_room_and_call_are_two_tracks_each_heard_and_attributed(
+        sinks: dict[str, str], sealed_home, jfk_path: Path, tiny_en_dir: Path,  # type: ignore[no-untyped-def]
+        tmp_path: Path) -> None:
+    store = sealed_home
+    clip_a = tmp_path / "a.wav"  # the remote member, through the call
+    subprocess.run(["sox", str(jfk_path), "-b", "16", str(clip_a)], check=True, timeout=60)
+    clip_b = tmp_path / "b.wav"  # the member in the room
+    subprocess.run(["espeak-ng", "-w", str(clip_b), CLIP_B_TEXT], check=True, timeout=60)
+
+    session = start_meeting(store, sinks)
+    tk = session.timekeeper
+    play(sinks["call"], clip_a)  # Ana's check-in, from the call
+    time.sleep(0.5)
+    session.act(tk.next_turn)
+    play(sinks["room"], clip_b)  # Ben's check-in, in the room
+    time.sleep(1.0)
+    session.end()
+    mid = session.meeting.id
+
+    # Each track's chunks are sealed on disk and hold only its own clip.
+    tiny = FasterWhisperTranscriber(tiny_en_dir)
+    heard = {}
+    for track in ("room", "call"):
+        chunks = track_chunks(store, mid, track)
+        assert chunks, f"no {track} chunks"
+        assert all(crypto.is_sealed(c.path.read_bytes()[:16]) for c in chunks)
+        pieces = read_chunks(chunks, cipher=crypto.home_cipher())
+        heard[track] = words(" ".join(s.text for s in transcribe_pieces(tiny, pieces)))
+    assert len(JFK_WORDS & heard["call"]) >= 2 and not B_WORDS & heard["call"], heard
+    assert len(B_WORDS & heard["room"]) >= 3 and not JFK_WORDS & heard["room"], heard
+
+    # The meeting's transcript: both tracks, merged by time, attributed by the turn log.
+    segments = transcribe_pieces(tiny, meeting_audio(store, mid))
+    assert [s.start for s in segments] == sorted(s.start for s in segments)
+    said: dict[str, set[str]] = {}
+    for u in attribute(segments, spans_for(store, mid)):
+        said.setdefault(u.turn.speaker if u.turn and u.turn.speaker else "?",
+                        set()).update(words(u.text))
+    assert len(JFK_WORDS & said.get("Ana", set())) >= 2, said
+    assert len(B_WORDS & said.get("Ben", set())) >= 3, said
+    assert not JFK_WORDS & said.get("Ben", set()) and not B_WORDS & said.get("Ana", set())
+
+
+def test_a_lost_call_source_is_a_gap_not_a_lost_meeting(sinks: dict[str, str],
+                                                         tmp_path: Path) -> None:
+    store = parts.open_store()
+    tone = tmp_path / "tone.wav"
+    subprocess.run(["sox", "-n", "-r", "16000", "-b", "16", "-c", "1", str(tone), "synth", "1.5",
+                    "sine", "440", "vol", "0.5"], check=True, timeout=30)
+    session = start_meeting(store, sinks)
+    room, call = session.recorder, session.call_recorder
+    assert room is not None and call is not None
+    play(sinks["call"], tone)  # heard just before the fault: it must all be kept
+    time.sleep(0.3)
+    module = next(line.split("\t")[0] for line in pactl("list", "short", "modules").splitlines()
+                  if f"sink_name={sinks['call']}" in line)
+    room_before = room.seconds_written
+    t_fault = session.timekeeper.now()
+    pactl("unload-module", module)  # the call's device disappears
+    assert wait_until(lambda: "call" in session.track_lost(), 2.0), \
+        "the lost call track was not noticed within 2 s"
+    assert "room" not in session.track_lost()
+    time.sleep(3.0)
+    assert room.seconds_written > room_before + 2.5, "the room track stopped with the call"
+    assert session.timekeeper.now() >= t_fault + 3.0  # the clock kept running
+    load_sink(sinks["call"])  # the device returns
+    assert wait_until(lambda: not session.track_lost(), 15), "the call track did not resume"
+    t_back = session.timekeeper.now()
+    calls_after = call.seconds_written
+    assert wait_until(lambda: call.seconds_written > calls_after + 1.0, 10)
+    session.end()
+
+    chunks = track_chunks(store, session.meeting.id, "call")
+    ends = [(c.start, c.start + c.frames / 16000) for c in chunks]
+    before = [e for e in ends if e[1] <= t_fault + 0.5]
+    after = [e for e in ends if e[0] >= t_fault + 1.0]
+    assert before and after and len(before) + len(after) == len(ends), ends
+    gap = after[0][0] - before[-1][1]
+    assert gap > 2.5, f"the time away is not a gap in the call track: {ends}"
+    assert after[0][0] <= t_back + 0.5  # placed at its meeting time, not shifted back
+    pieces = read_chunks([c for c in chunks if c.start < t_fault])
+    audio = np.concatenate([a for _, a in pieces])
+    windows = audio[:audio.size // 1600 * 1600].reshape(-1, 1600)  # 0.1 s each
+    loud = np.sqrt(np.mean(np.square(windows), axis=1)) > 0.25  # the tone's RMS is 0.35
+    assert loud.sum() >= 14, "the tone played before the fault was not all kept"
+    # The room track has no gap at all.
+    r = [(c.start, c.start + c.frames / 16000) for c in track_chunks(store, session.meeting.id,
+                                                                      "room")]
+    assert all(abs(b[0] - a[1]) < 0.01 for a, b in zip(r, r[1:], strict=False)), r
+    store.close()
