@@ -40,7 +40,7 @@ import numpy as np
 
 from assistant.core import locations
 from assistant.core.audio.chunks import meeting_audio, meeting_audio_dir, recover_meeting
-from assistant.core.audio.recorder import CHUNK_RE, RATE, SAMPLE_BYTES
+from assistant.core.audio.recorder import CHUNK_RE, RATE, SAMPLE_BYTES, TRACKS, track_of
 from assistant.core.drafting.attribution import Utterance, attribute
 from assistant.core.drafting.contracts import Drafter
 from assistant.core.errors import PMCError
@@ -108,16 +108,16 @@ def recorded_seconds(meeting_id: int, cipher: crypto.ChunkCipher | None) -> floa
     folder = meeting_audio_dir(meeting_id)
     if not folder.is_dir():
         return 0.0
-    frames = 0
+    frames = {"room": 0, "call": 0}  # a meeting by video has two tracks over the same time
     for p in folder.iterdir():
         if not (CHUNK_RE.match(p.name) and p.is_file()):
             continue
         data = p.read_bytes()
         if crypto.is_sealed(data) and cipher is not None:
-            frames += len(cipher.open(data, p.name)[0]) // SAMPLE_BYTES
+            frames[track_of(p)] += len(cipher.open(data, p.name)[0]) // SAMPLE_BYTES
         elif not crypto.is_sealed(data):
-            frames += len(data) // SAMPLE_BYTES
-    return frames / RATE
+            frames[track_of(p)] += len(data) // SAMPLE_BYTES
+    return max(frames.values()) / RATE
 
 
 def _recently_written(meeting_id: int) -> bool:
@@ -289,7 +289,7 @@ def resume_meeting(store: Store, meeting_id: int, *, transcriber: Callable[[], T
     if state.stage == "recorded":
         chunks = recover_meeting(store, m.id)  # erasures silenced again, before any read
         pieces = meeting_audio(store, m.id)  # erased spans cut out
-        recorded = sum(c.frames for c in chunks) / RATE
+        recorded = max(sum(c.frames for c in chunks if c.track == t) for t in TRACKS) / RATE
         if not pieces:
             store.set_meeting_status(m.id, "drafted")  # as after a meeting without recording
             say(f"meeting {m.id}: " + ("no audio was recorded" if not recorded else
