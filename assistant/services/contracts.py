@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from assistant.core.errors import PMCError
+from assistant.core.store.status import MeetingStatus
 from assistant.core.store.store import Circle, Store
 
 
@@ -23,7 +24,8 @@ def add_manual_item(store: Store, circle: Circle, member: str, date: dt.date, te
         if meeting is None:
             meeting = store.create_meeting(
                 circle, date.isoformat(),
-                (date + dt.timedelta(days=circle.cadence_days)).isoformat(), "manual", "closed")
+                (date + dt.timedelta(days=circle.cadence_days)).isoformat(), "manual",
+                MeetingStatus.CLOSED)
             store.set_attendance(meeting.id, {m.id: True})
         else:
             store.set_attendance(meeting.id, {m.id: True})

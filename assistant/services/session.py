@@ -43,6 +43,7 @@ from assistant.core.privacy import crypto, erase, retention
 from assistant.core.privacy.erase import Erased, Span
 from assistant.core.speech.live import LiveTranscriber
 from assistant.core.speech.types import SpeechSegment, Transcriber
+from assistant.core.store.status import MeetingStatus
 from assistant.core.store.store import Circle, ContractItem, Meeting, Member, Store
 
 # --- meetings and their audio ---------------------------------------------------------
@@ -53,7 +54,7 @@ def unfinished_meetings(store: Store) -> list[tuple[Circle, Meeting]]:
     out = []
     for circle in store.circles():
         for m in store.meetings(circle):
-            if m.source == "live" and m.status == "open":
+            if m.source == "live" and m.status == MeetingStatus.OPEN:
                 out.append((circle, m))
     return out
 
@@ -92,7 +93,7 @@ class MeetingSession:
         next_meeting = today + dt.timedelta(days=circle.cadence_days)
         with store.tx():
             meeting = store.create_meeting(circle, today.isoformat(), next_meeting.isoformat(),
-                                           "live", "open")
+                                           "live", MeetingStatus.OPEN)
             everyone = store.members(circle)
             ids = {m.id for m in present}
             store.set_attendance(meeting.id, {m.id: m.id in ids for m in everyone})
@@ -302,7 +303,8 @@ class MeetingSession:
             if self.erased:
                 with self._erase_lock:  # every chunk is sealed now: finish any erasure
                     erase.reapply(self.store, self.meeting.id)
-        self.store.set_meeting_status(self.meeting.id, "open", self.timekeeper.now())
+        self.store.set_meeting_status(self.meeting.id, MeetingStatus.OPEN,
+                                      self.timekeeper.now())
 
     def finish_live(self) -> None:
         """Let live transcription catch up (blocking: call from a worker thread)."""

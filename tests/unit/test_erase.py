@@ -72,7 +72,7 @@ def test_is_erased_follows_the_same_rule_as_dropping_segments(store: Store) -> N
 def test_process_meeting_drafts_nothing_from_an_erased_span(store: Store) -> None:
     from assistant.core.drafting.contracts import Drafter
     from assistant.core.speech.types import SpeechSegment, Word
-    from assistant.services import pipeline
+    from assistant.services import processing
 
     c = store.create_circle("Glacier", ["Ana", "Ben"])
     ana, ben = store.members(c)
@@ -93,8 +93,8 @@ def test_process_meeting_drafts_nothing_from_an_erased_span(store: Store) -> Non
                     seg(6.0, 9.0, "I will order the sensor parts.")]
 
     audio = [(0.0, np.full(10 * RATE, 0.1, dtype=np.float32))]
-    pipeline.process_meeting(store, m.id, transcriber=Scripted(), drafter=Drafter(None),
-                             audio=audio, contract_pass="off")
+    models = processing.Models(Scripted, lambda: Drafter(None))
+    processing.process(store, m.id, models, audio=audio, contract_pass="off")
     assert [i.text for i in store.items(m.id, ana.id)] == []
     assert [i.text for i in store.items(m.id, ben.id)] == ["Order the sensor parts"]
     assert [s.text for s in store.segments(m.id)] == ["I will order the sensor parts."]

@@ -1,4 +1,4 @@
-"""Pipeline plumbing: audio slices for the second pass, and the second pass itself."""
+"""Processing plumbing: audio slices for the second pass, the second pass, member writes."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import numpy as np
 
 from assistant.core.drafting.attribution import TurnSpan, Utterance
 from assistant.core.speech.types import SpeechSegment, Word
-from assistant.services.pipeline import _slice, refine_contracts
+from assistant.services.processing import _slice, refine_contracts
 
 RATE = 16000
 
@@ -75,7 +75,7 @@ def test_an_item_carried_over_by_the_timekeeper_is_not_drafted_twice() -> None:
 
     from assistant.core.drafting.contracts import DraftItem
     from assistant.core.store.store import Store
-    from assistant.services.pipeline import Analysis, write_analysis
+    from assistant.services.processing import MemberAnalysis, write_member
 
     store = Store(":memory:")
     circle = store.create_circle("C", ["Ana"])
@@ -86,10 +86,10 @@ def test_an_item_carried_over_by_the_timekeeper_is_not_drafted_twice() -> None:
     # The timekeeper pressed "carry over" at Ana's report-back turn.
     store.add_item(meeting.id, ana.id, old.text, origin="carry", carried_from=old.id)
     due = dt.date(2026, 3, 19)
-    analysis = Analysis([], drafts={ana.id: [
+    analysis = MemberAnalysis(ana.id, drafts=[
         DraftItem(old.text, due, False, "I'm carrying it over.", 1.0, 2.0, "carry", old.id),
         DraftItem("Email the editor", due, False, "I will email the editor.", 3.0, 4.0, "rule"),
-    ]})
-    write_analysis(store, meeting, analysis)
+    ])
+    assert write_member(store, meeting.id, analysis) == 1
     texts = sorted(i.text for i in store.items(meeting.id))
     assert texts == ["Email the editor", "Finish the review"]

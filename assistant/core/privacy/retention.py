@@ -81,12 +81,12 @@ def plan(store: Store, today: dt.date) -> Plan:
         p = policy(store, circle)
         meetings = store.meetings(circle)  # ordered by date, id
         for n, m in enumerate(meetings):
-            if (p.audio_after_approval and m.status in ("drafted", "closed")
+            if (p.audio_after_approval and m.status.processed
                     and chunks.has_audio(store, m.id)
                     and not any(i.status == "draft" for i in store.items(m.id))):
                 out.audio[m.id] = "every contract item approved or deleted"
             # A meeting not yet drafted still needs its transcript (resume drafts from it).
-            if m.status not in ("drafted", "closed") or not store.has_transcript_text(m.id):
+            if not m.status.processed or not store.has_transcript_text(m.id):
                 continue
             later = [x for x in meetings[n + 1:] if x.date >= m.date]
             age = (today - dt.date.fromisoformat(m.date)).days

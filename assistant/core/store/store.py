@@ -23,6 +23,7 @@ from assistant.core.errors import PMCError
 from assistant.core.meeting import agenda as agenda_mod
 from assistant.core.store.audio import AudioListing, StoredChunk
 from assistant.core.store.migrations import migrate
+from assistant.core.store.status import MeetingStatus
 from assistant.core.store.privacy import Erasure, PrivacyRecords, TextRemoved
 
 __all__ = ["REPORT_STATUSES", "Circle", "ContractItem", "Erasure", "Meeting", "Member",
@@ -55,7 +56,7 @@ class Meeting:
     date: str
     next_meeting: str
     source: str
-    status: str
+    status: MeetingStatus
     duration: float | None
 
 
@@ -361,7 +362,7 @@ class Store(AudioListing, PrivacyRecords):
 
     # --- meetings ------------------------------------------------------------
     def create_meeting(self, circle: Circle, date: str, next_meeting: str, source: str,
-                       status: str = "open") -> Meeting:
+                       status: MeetingStatus = MeetingStatus.OPEN) -> Meeting:
         with self.tx() as db:
             cur = db.execute(
                 "INSERT INTO meetings (circle_id, date, next_meeting, source, status) "
@@ -376,15 +377,20 @@ class Store(AudioListing, PrivacyRecords):
             "FROM meetings WHERE id = ?", (mid,)).fetchone()
         if row is None:
             raise PMCError(f"no meeting with id {mid}; see `pmc meeting list`")
-        return Meeting(*row)
+        return self._meeting(row)
+
+    @staticmethod
+    def _meeting(row: sqlite3.Row) -> Meeting:
+        return Meeting(row[0], row[1], row[2], row[3], row[4], MeetingStatus(row[5]), row[6])
 
     def meetings(self, circle: Circle) -> list[Meeting]:
         rows = self.db.execute(
             "SELECT id, circle_id, date, next_meeting, source, status, duration "
             "FROM meetings WHERE circle_id = ? ORDER BY date, id", (circle.id,))
-        return [Meeting(*r) for r in rows]
+        return [self._meeting(r) for r in rows]
 
-    def set_meeting_status(self, mid: int, status: str, duration: float | None = None) -> None:
+    def set_meeting_status(self, mid: int, status: MeetingStatus,
+                           duration: float | None = None) -> None:
         with self.tx() as db:
             db.execute("UPDATE meetings SET status = ?, duration = COALESCE(?, duration) "
                        "WHERE id = ?", (status, duration, mid))
@@ -466,6 +472,7 @@ class Store(AudioListing, PrivacyRecords):
             )
 
     def has_segments(self, mid: int) -> bool:
+        """Whether any of the meeting's transcript is stored."""
         return bool(self.db.execute("SELECT 1 FROM transcript_segments WHERE meeting_id = ? "
                                     "LIMIT 1", (mid,)).fetchone())
 

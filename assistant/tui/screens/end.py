@@ -1,23 +1,28 @@
 """End of meeting: live transcription catches up, the audio is transcribed, contracts drafted.
 
-All of it runs in a worker thread that posts `ProgressReported`,
-`ContractDrafted` and `MeetingProcessed`; the screen only draws what they say.
+All of it runs in a worker thread, through the one processing flow
+(assistant/services/processing.py) that imports and `pmc meeting resume` use too; the
+worker posts `ProgressReported`, `ContractDrafted` and `MeetingProcessed`, and the screen
+only draws what they say.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.message import Message
 from textual.widgets import Footer, Header, ProgressBar, Static
 
 from assistant.core.errors import PMCError
 from assistant.core.meeting.timekeeper import fmt_seconds
-from assistant.core.privacy.erase import drop_erased_segments
-from assistant.services.pipeline import process_meeting
-from assistant.services.session import MeetingSession, meeting_audio
+from assistant.core.store.store import Member
+from assistant.services import processing
+from assistant.services.session import MeetingSession
 from assistant.tui.messages import ContractDrafted, MeetingProcessed, ProgressReported
 from assistant.tui.screens.base import BaseScreen
 
@@ -28,6 +33,21 @@ STAGE_LABEL = {
     "refining contracts": "Listening again to the contracts",
     "drafting": "Drafting each member's contract",
 }
+
+
+class _Posting(processing.Listener):
+    """The flow's progress as messages to the screen (posting is thread-safe)."""
+
+    def __init__(self, post: Callable[[Message], object]) -> None:
+        super().__init__()
+        self.post = post
+        self.drafted_members: list[Member] = []
+
+    def progress(self, stage: str, fraction: float) -> None:
+        self.post(ProgressReported(stage, fraction))
+
+    def drafted(self, member: Member, items: int | None) -> None:
+        self.drafted_members.append(member)
 
 
 class EndScreen(BaseScreen):
@@ -88,25 +108,13 @@ class EndScreen(BaseScreen):
                 post(ProgressReported("catching up", 0.0))
                 session.finish_live()
                 post(ProgressReported("catching up", 1.0))
-            audio = meeting_audio(store, self.meeting_id)  # erased spans already cut out
-            if not audio:
-                store.set_meeting_status(self.meeting_id, "drafted")
-                post(MeetingProcessed(self.meeting_id))
-                return
-            post(ProgressReported("loading models", 0.0))
-            transcriber = (session.transcriber if session is not None
-                           and session.transcriber is not None
-                           else self.pmc.transcriber_factory())
-            drafter = self.pmc.drafter_factory()
-            post(ProgressReported("loading models", 1.0))
-            def progress(stage: str, fraction: float) -> None:
-                post(ProgressReported(stage, fraction))
-
-            process_meeting(store, self.meeting_id, transcriber=transcriber, drafter=drafter,
-                            audio=audio, progress=progress)
-            # Whatever the transcription still placed inside an erased span goes.
-            drop_erased_segments(store, self.meeting_id)
-            for member in store.attendees(self.meeting_id):
+            live_model = session.transcriber if session is not None else None
+            models = processing.Models(lambda: live_model or self.pmc.transcriber_factory(),
+                                       self.pmc.drafter_factory)
+            listener = _Posting(post)
+            processing.process(store, self.meeting_id, models,
+                               contract_pass=self.pmc.settings.contract_pass, listener=listener)
+            for member in listener.drafted_members:
                 post(ContractDrafted(member.id, len(store.items(self.meeting_id, member.id))))
             post(MeetingProcessed(self.meeting_id))
         except PMCError as exc:

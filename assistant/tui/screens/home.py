@@ -63,8 +63,8 @@ class HomeScreen(BaseScreen):
         unfinished = self._recoverable()
         notice = self.query_one("#notice", Static)
         idle = self.pmc.session is None or self.pmc.session.timekeeper.finished
-        # Half-drafted meetings (a resume was interrupted) finish with `pmc meeting resume`,
-        # which never drafts a member twice; the end-of-meeting pass here would.
+        # Half-drafted meetings (a resume was interrupted) are pointed to `pmc meeting
+        # resume`; only meetings not yet transcribed are recovered here.
         halfway = [s for s in resume.report(self.pmc.store, measure_audio=False)
                    if s.stage == "transcribed"] if idle else []
         if unfinished and idle:

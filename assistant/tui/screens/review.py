@@ -11,6 +11,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from assistant.core.audio.chunks import delete_audio
 from assistant.core.errors import PMCError
+from assistant.core.store.status import MeetingStatus
 from assistant.core.store.store import ContractItem, Member, Store
 from assistant.tui.screens.base import BaseScreen
 
@@ -223,7 +224,7 @@ class ReviewScreen(BaseScreen):
         def finish(yes: bool | None) -> None:
             if yes:
                 store = self.pmc.store
-                store.set_meeting_status(self.meeting_id, "closed")
+                store.set_meeting_status(self.meeting_id, MeetingStatus.CLOSED)
                 # As the consent screen promised: reviewed, so the raw audio goes.
                 if delete_audio(store, self.meeting_id):
                     self.notify("The meeting's raw audio was deleted.")

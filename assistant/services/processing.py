@@ -1,0 +1,446 @@
+"""THE processing flow: one stored meeting from audio to contract drafts.
+
+Every way a meeting comes in runs this: the end of a live meeting (tui/screens/end.py),
+an import (services/pipeline.py) and `pmc meeting resume` after a crash
+(services/resume.py). `process` takes a meeting as far as it goes, in steps that each
+write in one transaction and are skipped when already done, so it is safe to kill at
+any point and to run again (statuses: assistant/core/store/status.py):
+
+1. transcribe (OPEN, no transcript yet): the meeting's audio with erased spans cut out
+   (or a first pass an import already made) is transcribed, attributed to the turns,
+   its contracts turns transcribed again (`contract_pass`), and written with TRANSCRIBED.
+   What was said in an erased span is left out here, before anything is stored, by the
+   one rule of `erase.is_erased`. No audio at all: DRAFTED, there is nothing to draft.
+2. draft (TRANSCRIBED): each present member not yet drafted, one member per transaction
+   (`draft_member`): report-back suggestions and contract drafts from the stored
+   transcript. A member with a drafted item (even one deleted in review) is never
+   drafted again, so nothing is duplicated and nothing reviewed is touched.
+3. DRAFTED.
+
+An import runs all of it inside its own transaction, so it stays all or nothing.
+Drafting during the meeting (one contracts turn at a time) can call `analyse_member`,
+which reads only, with the utterances it has.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from assistant.core.audio.chunks import meeting_audio
+from assistant.core.audio.decode import RATE
+from assistant.core.drafting import reportback
+from assistant.core.drafting.attribution import TurnSpan, Utterance, attribute
+from assistant.core.drafting.contracts import Drafter, DraftItem, PreviousItem
+from assistant.core.drafting.textnorm import STOPWORDS, words
+from assistant.core.privacy import erase
+from assistant.core.speech.types import SpeechSegment, Transcriber
+from assistant.core.store.status import MeetingStatus
+from assistant.core.store.store import Circle, Meeting, Member, Store
+
+Progress = Callable[[str, float], None]  # (stage, fraction 0..1)
+Piece = tuple[float, np.ndarray]  # (meeting seconds where it starts, samples at 16 kHz)
+REFINE_PAD = 1.0  # seconds of audio either side of a contracts turn for the second pass
+# A re-transcribed word belongs to the turn if its midpoint is this close to it; more
+# slack before, since Whisper stretches a first word back into the leading silence.
+SLACK_BEFORE, SLACK_AFTER = 0.6, 0.3
+CONTRACT_PASSES = ("prompted", "plain", "off")
+DRAFTED_ORIGINS = ("llm", "rule")
+
+
+def _noop(stage: str, fraction: float) -> None:
+    pass
+
+
+class Listener:
+    """What the flow tells its caller as it goes (called on the flow's own thread).
+
+    Each method does nothing here; the end screen turns them into messages, the resume
+    into lines. `progress` stages: 'loading models', 'transcribing', 'refining
+    contracts', 'drafting'.
+    """
+
+    def __init__(self, progress: Progress = _noop) -> None:
+        self._progress = progress
+
+    def progress(self, stage: str, fraction: float) -> None:
+        self._progress(stage, fraction)
+
+    def audio(self, seconds: float) -> None:
+        """The stored audio was read, erased spans cut out: it covers `seconds`."""
+
+    def transcribed(self, utterances: int | None) -> None:
+        """The transcript is written (None: another process wrote it meanwhile)."""
+
+    def drafting(self, member: Member) -> None:
+        """About to draft `member`."""
+
+    def drafted(self, member: Member, items: int | None) -> None:
+        """`member` drafted: `items` written (None: another process drafted them meanwhile)."""
+
+
+class Models:
+    """The transcriber and the drafter, each built on first use and then kept."""
+
+    def __init__(self, transcriber: Callable[[], Transcriber],
+                 drafter: Callable[[], Drafter]) -> None:
+        self._make_transcriber = transcriber
+        self._make_drafter = drafter
+        self._transcriber: Transcriber | None = None
+        self._drafter: Drafter | None = None
+
+    def transcriber(self) -> Transcriber:
+        if self._transcriber is None:
+            self._transcriber = self._make_transcriber()
+        return self._transcriber
+
+    def drafter(self) -> Drafter:
+        if self._drafter is None:
+            self._drafter = self._make_drafter()
+        return self._drafter
+
+    def load(self, listener: Listener, *, transcriber: bool, drafter: bool) -> None:
+        """Build the models the work ahead needs before it starts, so a missing model
+        fails now rather than after a long transcription."""
+        want_t = transcriber and self._transcriber is None
+        want_d = drafter and self._drafter is None
+        if not (want_t or want_d):
+            return
+        listener.progress("loading models", 0.0)
+        if want_t:
+            self.transcriber()
+        if want_d:
+            self.drafter()
+        listener.progress("loading models", 1.0)
+
+
+@dataclass
+class Heard:
+    """A first pass over a meeting's audio, and the audio the second pass needs."""
+
+    segments: list[SpeechSegment]
+    pieces: list[Piece] = field(default_factory=list)  # at least around contracts turns
+    duration: float = 0.0  # meeting seconds the audio reaches
+
+
+# --- step 1: transcribe ---------------------------------------------------------------------
+
+
+def transcribe_pieces(transcriber: Transcriber, pieces: Sequence[Piece],
+                      progress: Progress = _noop) -> list[SpeechSegment]:
+    """Transcribe audio pieces that start at the given meeting seconds, merged by time.
+
+    Each piece holds one track (a meeting by video has the room's and the call's chunks):
+    each is transcribed on its own, which hears both sides better than their mix would.
+    """
+    total = sum(len(a) for _, a in pieces) / RATE or 1.0
+    done = 0.0
+    out: list[SpeechSegment] = []
+    for start, samples in pieces:
+        length = len(samples) / RATE
+
+        def step(sec: float, _total: float, base: float = done) -> None:
+            progress("transcribing", min(1.0, (base + sec) / total))
+
+        out.extend(transcriber.transcribe(samples, offset=start, progress=step))
+        done += length
+    progress("transcribing", 1.0)
+    out.sort(key=lambda s: s.start)  # the two tracks' segments, interleaved by time
+    return out
+
+
+def hear(transcriber: Transcriber, pieces: Sequence[Piece],
+         progress: Progress = _noop) -> Heard:
+    """The first pass over audio held in memory (a live meeting's chunks)."""
+    end = max((s + len(a) / RATE for s, a in pieces), default=0.0)
+    return Heard(transcribe_pieces(transcriber, pieces, progress), list(pieces), end)
+
+
+def _slice(pieces: Sequence[Piece], start: float, end: float) -> Piece:
+    """(where it starts, audio) between two meeting times, from the piece covering most.
+
+    Pieces may overlap (the padded ranges of neighbouring contracts turns do, and a
+    meeting by video has a room and a call track over the same time), and a piece may
+    begin after `start`, so the true start of the returned audio is given. Of pieces that
+    cover as much, the loudest there wins: the track the speaker's voice is on.
+    """
+    best: tuple[float, float, float, np.ndarray] | None = None
+    for p_start, samples in pieces:
+        p_end = p_start + len(samples) / RATE
+        cover = min(end, p_end) - max(start, p_start)
+        if cover <= 0:
+            continue
+        a = int(max(0.0, start - p_start) * RATE)
+        b = int(max(0.0, end - p_start) * RATE)
+        part = samples[a:b]
+        loud = float(np.sqrt(np.mean(np.square(part, dtype=np.float64)))) if part.size else 0.0
+        if best is None or (round(cover, 2), loud) > (round(best[0], 2), best[1]):
+            best = (cover, loud, p_start, samples)
+    if best is None:
+        return start, np.zeros(0, dtype=np.float32)
+    _, _, p_start, samples = best
+    a = int(max(0.0, start - p_start) * RATE)
+    b = int(max(0.0, end - p_start) * RATE)
+    return max(start, p_start), samples[a:b]
+
+
+def refine_contracts(transcriber: Transcriber, pieces: Sequence[Piece],
+                     utterances: list[Utterance], context: dict[int, str] | None,
+                     progress: Progress = _noop) -> list[Utterance]:
+    """Transcribe each contracts turn again, primed with what its speaker said before.
+
+    The contract is the part of the meeting that is kept, and small Whisper models
+    mishear uncommon words in it. Priming the decoder with the member's earlier
+    words and previous contracts (Whisper's `initial_prompt`) recovers vocabulary
+    already heard in the circle; only that turn's text is replaced.
+    """
+    turns = {u.turn.turn_id: u.turn for u in utterances
+             if u.turn and u.turn.segment == "contracts" and u.turn.member_id is not None}
+    out = [u for u in utterances if not (u.turn and u.turn.turn_id in turns)]
+    if turns:
+        progress("refining contracts", 0.0)
+    for n, turn in enumerate(turns.values()):
+        # Generous padding so a clipped first consonant ("send" -> "end") is heard; words
+        # are then kept only if they fall inside the turn, so neighbours do not leak in.
+        start, samples = _slice(pieces, max(0.0, turn.start - REFINE_PAD),
+                                turn.end + REFINE_PAD)
+        prompt = (context or {}).get(turn.member_id or -1, "")
+        segments = transcriber.transcribe(samples, offset=start, prompt=prompt) if len(
+            samples) else []
+        said = [w for s in segments for w in (s.words or ())
+                if turn.start - SLACK_BEFORE <= (w.start + w.end) / 2 <= turn.end + SLACK_AFTER]
+        text = "".join(w.word for w in said).strip()
+        if text:
+            out.append(Utterance(turn, said[0].start, said[-1].end, text))
+        else:  # keep the first pass rather than lose the turn
+            out.extend(u for u in utterances if u.turn is turn)
+        progress("refining contracts", (n + 1) / max(1, len(turns)))
+    out.sort(key=lambda u: u.start)
+    return out
+
+
+def speaker_context(store: Store, circle: Circle, meeting: Meeting,
+                    utterances: Sequence[Utterance]) -> dict[int, str]:
+    """Per member: a glossary of their name, previous contracts and earlier words.
+
+    A plain word list rather than running text: as running text the decoder tends
+    to continue the prompt's sentence and drop the first sound of the turn ("send"
+    -> "end"); with commas it copies the commas into the transcript. A space-separated
+    list after "Words:" only biases vocabulary.
+    """
+    context: dict[int, str] = {}
+    for member in store.members(circle):
+        previous = store.open_items_before(circle, member.id, meeting.date, exclude=meeting.id)
+        earlier = [u.text for u in utterances if u.turn and u.turn.member_id == member.id
+                   and u.turn.segment != "contracts"]
+        text = " ".join([i.text for i in previous] + earlier)
+        vocab = dict.fromkeys(w for w in words(text) if w not in STOPWORDS and len(w) > 2)
+        context[member.id] = ("Words: " + " ".join([member.name, *vocab]) + ".")[:600]
+    return context
+
+
+def second_pass(mode: str, store: Store, circle: Circle, meeting: Meeting,
+                transcriber: Transcriber, pieces: Sequence[Piece],
+                utterances: list[Utterance], progress: Progress = _noop) -> list[Utterance]:
+    """Apply the configured second pass over contracts turns ('prompted', 'plain', 'off')."""
+    if mode not in CONTRACT_PASSES:
+        raise ValueError(f"unknown contract_pass {mode!r}")
+    if mode == "off" or not pieces:
+        return utterances
+    context = speaker_context(store, circle, meeting, utterances) if mode == "prompted" else None
+    return refine_contracts(transcriber, pieces, utterances, context, progress)
+
+
+def spans_for(store: Store, meeting_id: int) -> list[TurnSpan]:
+    """The meeting's stored turns, with their speakers' names, for attribution."""
+    names = {}
+    out = []
+    for t in store.turns(meeting_id):
+        if t.member_id is not None and t.member_id not in names:
+            names[t.member_id] = store.member_by_id(t.member_id).name
+        out.append(TurnSpan(t.id, t.member_id, names.get(t.member_id) if t.member_id else None,
+                            t.segment, t.start, t.end))
+    return out
+
+
+def write_transcript(store: Store, meeting_id: int, utterances: Sequence[Utterance],
+                     duration: float) -> int | None:
+    """Write the transcript and TRANSCRIBED in one transaction; how many utterances were
+    kept, or None when the meeting was transcribed meanwhile (nothing is written then).
+
+    Whatever was said in an erased span is left out before it is stored: Whisper may
+    place words there (heard across its edge, or made up), and no erased member's words
+    are ever written, not even to be deleted again.
+    """
+    with store.tx():
+        m = store.meeting(meeting_id)
+        if m.status != MeetingStatus.OPEN or store.has_segments(meeting_id):
+            return None
+        # The status goes first: that write takes the database's write lock, so no
+        # erasure can be recorded between reading the erased spans and the commit.
+        store.set_meeting_status(meeting_id, MeetingStatus.TRANSCRIBED, m.duration or duration)
+        erased = erase.is_erased(store, meeting_id)
+        kept = [u for u in utterances
+                if not erased(u.turn.member_id if u.turn else None, u.start, u.end)]
+        store.add_segments(meeting_id, [
+            (u.turn.turn_id if u.turn else None, u.turn.member_id if u.turn else None,
+             u.turn.segment if u.turn else None, u.start, u.end, u.text) for u in kept])
+    return len(kept)
+
+
+def transcribe_meeting(store: Store, meeting_id: int, transcriber: Transcriber, heard: Heard,
+                       contract_pass: str, listener: Listener) -> int | None:
+    """Attribute a first pass to the turns, listen again to the contracts, write it."""
+    m = store.meeting(meeting_id)
+    circle = store.circle_by_id(m.circle_id)
+    utterances = attribute(heard.segments, spans_for(store, meeting_id))
+    utterances = second_pass(contract_pass, store, circle, m, transcriber, heard.pieces,
+                             utterances, listener.progress)
+    kept = write_transcript(store, meeting_id, utterances, heard.duration)
+    listener.transcribed(kept)
+    return kept
+
+
+# --- step 2: draft, one member at a time -------------------------------------------------
+
+
+def stored_utterances(store: Store, meeting_id: int) -> list[Utterance]:
+    """The saved transcript as the drafter takes it: each segment with its turn."""
+    spans = {s.turn_id: s for s in spans_for(store, meeting_id)}
+    return [Utterance(spans.get(s.turn_id) if s.turn_id is not None else None, s.start, s.end,
+                      s.text) for s in store.segments(meeting_id)]
+
+
+def has_draft(store: Store, meeting_id: int, member_id: int) -> bool:
+    """Drafting already wrote items for this member (timekeeper carry-overs and hand-added
+    items do not count; approved and deleted drafts do)."""
+    return any(i.origin in DRAFTED_ORIGINS or (i.origin == "carry" and i.quote)
+               for i in store.items(meeting_id, member_id, include_deleted=True))
+
+
+@dataclass
+class MemberAnalysis:
+    """What one member's words gave: report-back suggestions and contract drafts."""
+
+    member_id: int
+    reports: list[reportback.Suggestion] = field(default_factory=list)
+    drafts: list[DraftItem] = field(default_factory=list)
+
+
+def analyse_member(store: Store, meeting: Meeting, member: Member,
+                   utterances: Sequence[Utterance], drafter: Drafter) -> MemberAnalysis:
+    """Suggest the member's report-back statuses and draft their contract. Reads only.
+
+    `utterances` may hold everyone's (only the member's are used), from the stored
+    transcript or from anywhere else, e.g. a contracts turn just heard live.
+    """
+    circle = store.circle_by_id(meeting.circle_id)
+    said = [u for u in utterances if u.turn and u.turn.member_id == member.id]
+    previous = store.open_items_before(circle, member.id, meeting.date, exclude=meeting.id)
+    report_text = " ".join(u.text for u in said if u.turn and u.turn.segment == "report_back")
+    reports = [s for s in reportback.suggest(report_text, [(i.id, i.text) for i in previous])
+               if s.status]
+    closed = {s.item_id for s in reports if s.status in ("done", "dropped")}
+    prev = [PreviousItem(i.id, i.text, i.id in closed) for i in previous]
+    contract_said = [u for u in said if u.turn and u.turn.segment == "contracts"]
+    drafts = drafter.draft(contract_said, dt.date.fromisoformat(meeting.date),
+                           dt.date.fromisoformat(meeting.next_meeting), prev)
+    return MemberAnalysis(member.id, reports, drafts)
+
+
+def write_member(store: Store, meeting_id: int, analysis: MemberAnalysis) -> int | None:
+    """Write one member's analysis in one transaction; the items written, or None (and
+    nothing written) when the member was drafted meanwhile."""
+    with store.tx():
+        if has_draft(store, meeting_id, analysis.member_id):
+            return None
+        confirmed = {r.item_id for r in store.report_back(meeting_id) if r.confirmed}
+        for s in analysis.reports:
+            if s.item_id not in confirmed and s.status:
+                store.set_report_back(meeting_id, s.item_id, s.status, confirmed=False,
+                                      quote=s.quote)
+        # The timekeeper may already have carried an item over during report-back.
+        carried = {i.carried_from for i in store.items(meeting_id) if i.carried_from}
+        n = 0
+        for d in analysis.drafts:
+            if d.carried_from is not None and d.carried_from in carried:
+                continue
+            store.add_item(meeting_id, analysis.member_id, d.text, due=d.due.isoformat(),
+                           tentative=d.tentative, quote=d.quote, start=d.start, end=d.end,
+                           origin=d.origin, carried_from=d.carried_from)
+            n += 1
+    return n
+
+
+def draft_member(store: Store, meeting_id: int, member: Member, drafter: Drafter,
+                 utterances: Sequence[Utterance] | None = None) -> int | None:
+    """Draft one member from the stored transcript (or `utterances`) and write it."""
+    m = store.meeting(meeting_id)
+    said = stored_utterances(store, meeting_id) if utterances is None else utterances
+    return write_member(store, meeting_id, analyse_member(store, m, member, said, drafter))
+
+
+def to_draft(store: Store, meeting_id: int) -> list[Member]:
+    """Present members the flow has not drafted yet."""
+    return [p for p in store.attendees(meeting_id) if not has_draft(store, meeting_id, p.id)]
+
+
+# --- the flow ------------------------------------------------------------------------------
+
+
+def process(store: Store, meeting_id: int, models: Models, *, contract_pass: str,
+            audio: Sequence[Piece] | None = None, heard: Heard | None = None,
+            listener: Listener | None = None) -> None:
+    """Take the meeting as far as it goes: transcribe, draft each member, DRAFTED.
+
+    The audio is the meeting's stored chunks with erased spans cut out, unless `audio`
+    (pieces to transcribe) or `heard` (a first pass already made) is given. Steps already
+    done are skipped (see the module docstring); a meeting already DRAFTED is left alone.
+    """
+    listener = listener or Listener()
+    m = store.meeting(meeting_id)
+    if m.status.processed:
+        return
+    if m.status == MeetingStatus.OPEN and not store.has_segments(meeting_id):
+        if heard is None:
+            pieces = list(audio) if audio is not None else meeting_audio(store, meeting_id)
+            # Meeting time covered, not summed: two tracks of a call run side by side.
+            listener.audio(sum(b - a for a, b in erase.merge(
+                (s, s + len(x) / RATE) for s, x in pieces)))
+            if not pieces:  # nothing recorded (or all of it erased): nothing to draft from
+                store.set_meeting_status(meeting_id, MeetingStatus.DRAFTED)
+                return
+        models.load(listener, transcriber=True, drafter=bool(to_draft(store, meeting_id)))
+        transcriber = models.transcriber()
+        if heard is None:
+            heard = hear(transcriber, pieces, listener.progress)
+        transcribe_meeting(store, meeting_id, transcriber, heard, contract_pass, listener)
+    else:
+        # Transcribed before (a crash, or a retry after drafting failed). An erasure a
+        # crash interrupted after that is finished first: its audio silenced again, and
+        # anything still placed in its spans dropped.
+        erase.reapply(store, meeting_id)
+        erase.drop_erased_segments(store, meeting_id)
+        if store.meeting(meeting_id).status == MeetingStatus.OPEN:
+            # Older versions wrote the transcript and its status apart.
+            store.set_meeting_status(meeting_id, MeetingStatus.TRANSCRIBED)
+    todo = to_draft(store, meeting_id)
+    if todo:
+        models.load(listener, transcriber=False, drafter=True)
+        draft_members(store, meeting_id, todo, models.drafter(), listener)
+    store.set_meeting_status(meeting_id, MeetingStatus.DRAFTED)
+
+
+def draft_members(store: Store, meeting_id: int, members: Sequence[Member], drafter: Drafter,
+                  listener: Listener) -> None:
+    """Draft each of `members` in its own transaction, from the stored transcript."""
+    utterances = stored_utterances(store, meeting_id)
+    present = store.attendees(meeting_id)
+    for member in members:
+        listener.drafting(member)
+        listener.drafted(member, draft_member(store, meeting_id, member, drafter, utterances))
+        done = next((n for n, p in enumerate(present) if p.id == member.id), len(present) - 1)
+        listener.progress("drafting", (done + 1) / max(1, len(present)))
