@@ -20,11 +20,10 @@ from pathlib import Path
 from typing import Any
 
 from assistant.core.audio import synth
-from assistant.core.drafting.attribution import Utterance
 from assistant.core.drafting.contracts import Drafter
 from assistant.core.errors import PMCError
 from assistant.core.reports.evaluate import Score, score_meeting
-from assistant.core.speech.transcribe import Transcriber
+from assistant.core.speech.types import SpeechSegment, Transcriber
 from assistant.core.store.store import Circle, Store
 from assistant.services.scripted import load_script, prepare_circle
 
@@ -51,24 +50,33 @@ def find_scripts(paths: Sequence[Path]) -> list[Path]:
 
 def text_meeting(store: Store, circle: Circle, date: dt.date, script: dict[str, Any],
                  drafter: Drafter) -> int:
-    """Analyse the script's own words as if heard perfectly; returns the meeting id."""
-    from assistant.services.pipeline import analyse, spans_for, write_analysis
+    """Analyse the script's own words as if heard perfectly; returns the meeting id.
+
+    Each turn's words are one segment of a "first pass" through the same processing flow
+    as a real meeting (services/processing.py), with no second pass: there is no audio.
+    """
+    from assistant.services import processing
 
     members = {m.name: m for m in store.members(circle)}
     attendees = [m for m in members.values()
                  if any(t["speaker"] == m.name for t in script["turns"])]
-    with store.tx():
+    times = [(i * 10.0, i * 10.0 + 9.0) for i in range(len(script["turns"]))]
+    heard = processing.Heard([SpeechSegment(a, b, t["text"]) for (a, b), t
+                              in zip(times, script["turns"], strict=True)],
+                             duration=times[-1][1] if times else 0.0)
+
+    def no_transcriber() -> Transcriber:
+        raise AssertionError("a meeting heard from its script needs no speech recognition")
+
+    with store.tx():  # all or nothing, as an import
         meeting = store.create_meeting(
             circle, date.isoformat(),
-            (date + dt.timedelta(days=circle.cadence_days)).isoformat(), "import", "transcribed")
+            (date + dt.timedelta(days=circle.cadence_days)).isoformat(), "import")
         store.set_attendance(meeting.id, {m.id: m in attendees for m in members.values()})
-        store.add_turns(meeting.id, [(members[t["speaker"]].id, t["segment"], i * 10.0,
-                                      i * 10.0 + 9.0) for i, t in enumerate(script["turns"])])
-        spans = spans_for(store, meeting.id)
-        said = [Utterance(span, span.start, span.end, t["text"])
-                for span, t in zip(spans, script["turns"], strict=True)]
-        write_analysis(store, meeting, analyse(store, circle, meeting, attendees, said, drafter))
-        store.set_meeting_status(meeting.id, "drafted")
+        store.add_turns(meeting.id, [(members[t["speaker"]].id, t["segment"], a, b)
+                                     for (a, b), t in zip(times, script["turns"], strict=True)])
+        processing.process(store, meeting.id, processing.Models(no_transcriber, lambda: drafter),
+                           contract_pass="off", heard=heard)
     return meeting.id
 
 

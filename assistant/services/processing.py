@@ -242,14 +242,20 @@ def speaker_context(store: Store, circle: Circle, meeting: Meeting,
     return context
 
 
-def second_pass(mode: str, store: Store, circle: Circle, meeting: Meeting,
-                transcriber: Transcriber, pieces: Sequence[Piece],
-                utterances: list[Utterance], progress: Progress = _noop) -> list[Utterance]:
-    """Apply the configured second pass over contracts turns ('prompted', 'plain', 'off')."""
+def needs_second_pass(mode: str, pieces: Sequence[Piece]) -> bool:
+    """Whether the configured second pass ('prompted', 'plain', 'off') has audio to hear."""
     if mode not in CONTRACT_PASSES:
         raise ValueError(f"unknown contract_pass {mode!r}")
-    if mode == "off" or not pieces:
+    return mode != "off" and bool(pieces)
+
+
+def second_pass(mode: str, store: Store, circle: Circle, meeting: Meeting,
+                transcriber: Transcriber | None, pieces: Sequence[Piece],
+                utterances: list[Utterance], progress: Progress = _noop) -> list[Utterance]:
+    """Apply the configured second pass over contracts turns ('prompted', 'plain', 'off')."""
+    if not needs_second_pass(mode, pieces):
         return utterances
+    assert transcriber is not None, "a second pass needs the transcriber"
     context = speaker_context(store, circle, meeting, utterances) if mode == "prompted" else None
     return refine_contracts(transcriber, pieces, utterances, context, progress)
 
@@ -291,8 +297,8 @@ def write_transcript(store: Store, meeting_id: int, utterances: Sequence[Utteran
     return len(kept)
 
 
-def transcribe_meeting(store: Store, meeting_id: int, transcriber: Transcriber, heard: Heard,
-                       contract_pass: str, listener: Listener) -> int | None:
+def transcribe_meeting(store: Store, meeting_id: int, transcriber: Transcriber | None,
+                       heard: Heard, contract_pass: str, listener: Listener) -> int | None:
     """Attribute a first pass to the turns, listen again to the contracts, write it."""
     m = store.meeting(meeting_id)
     circle = store.circle_by_id(m.circle_id)
@@ -413,9 +419,12 @@ def process(store: Store, meeting_id: int, models: Models, *, contract_pass: str
             if not pieces:  # nothing recorded (or all of it erased): nothing to draft from
                 store.set_meeting_status(meeting_id, MeetingStatus.DRAFTED)
                 return
-        models.load(listener, transcriber=True, drafter=bool(to_draft(store, meeting_id)))
-        transcriber = models.transcriber()
+        # A first pass already made needs the transcriber only for the second pass.
+        listen = heard is None or needs_second_pass(contract_pass, heard.pieces)
+        models.load(listener, transcriber=listen, drafter=bool(to_draft(store, meeting_id)))
+        transcriber = models.transcriber() if listen else None
         if heard is None:
+            assert transcriber is not None
             heard = hear(transcriber, pieces, listener.progress)
         transcribe_meeting(store, meeting_id, transcriber, heard, contract_pass, listener)
     else:

@@ -23,8 +23,8 @@ from assistant.core.errors import PMCError
 from assistant.core.meeting import agenda as agenda_mod
 from assistant.core.store.audio import AudioListing, StoredChunk
 from assistant.core.store.migrations import migrate
-from assistant.core.store.status import MeetingStatus
 from assistant.core.store.privacy import Erasure, PrivacyRecords, TextRemoved
+from assistant.core.store.status import MeetingStatus
 
 __all__ = ["REPORT_STATUSES", "Circle", "ContractItem", "Erasure", "Meeting", "Member",
            "ReportBack", "Store", "StoredChunk", "TextRemoved", "TranscriptSegment", "Turn",
