@@ -27,7 +27,7 @@ from assistant.core.privacy import crypto
 from assistant.core.speech.transcribe import FasterWhisperTranscriber
 from assistant.core.store.store import Store
 from assistant.services import parts
-from assistant.services.pipeline import spans_for, transcribe_pieces
+from assistant.services.processing import spans_for, transcribe_pieces
 from assistant.services.session import MeetingSession
 
 pytestmark = pytest.mark.audio
