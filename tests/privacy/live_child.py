@@ -6,13 +6,14 @@ FileSource, with the timekeeper driven by a plan of actions at given meeting sec
 timekeeper pressing keys would. Nothing is faked but the microphone.
 
     python -m tests.privacy.live_child CIRCLE AUDIO.wav PLAN.json YYYY-MM-DD [--fast]
+        [--call CALL.wav]
 
 PLAN.json: [{"at": seconds, "do": "next" | "speak", "member": index}, ...]. Prints
 `meeting ID`, then `started T` (time.monotonic() when the audio began: the parent kills
 relative to it), then `ended ID` after `MeetingSession.end()`. With --fast the file is
 fed as fast as the recorder writes and the meeting clock jumps to each action's time: the
 same store rows and chunks as a real-time meeting, in a second or two, without live
-transcription.
+transcription. With --call a second FileSource plays the call track (a circle by video).
 """
 
 from __future__ import annotations
@@ -50,7 +51,10 @@ def main(argv: list[str]) -> int:
     for m in present:
         session.set_consent(m.id, True)
     source = FileSource(Path(wav), realtime=not fast)
-    session.start(record=True, source=source)
+    call = None
+    if "--call" in argv:
+        call = FileSource(Path(argv[argv.index("--call") + 1]), realtime=not fast)
+    session.start(record=True, source=source, call_source=call)
     print(f"started {source.started_at!r}", flush=True)
     tk = session.timekeeper
 
@@ -71,14 +75,17 @@ def main(argv: list[str]) -> int:
         else:
             session.act(functools.partial(tk.speaking, int(step["member"])))
     source.wait()
+    if call is not None:
+        call.wait()
     if fast:
         now[0] = source.seconds
     session.end()
     # As the end screen does: let live transcription catch up, then stop its thread, so
     # the interpreter never exits while CTranslate2 is still decoding (that segfaults).
     session.finish_live()
-    if session.live is not None:
-        session.live.close()
+    for live in (session.live, session.call_live):
+        if live is not None:
+            live.close()
     print(f"ended {session.meeting.id}", flush=True)
     store.close()
     return 0

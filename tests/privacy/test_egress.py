@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from assistant.core.audio.chunks import stored_chunks
+
 from .conftest import PASSPHRASE, REPO, Run
 from .test_crash_phases import CIRCLE, DATE, build_meeting, open_store, setup_home
 
@@ -29,14 +31,15 @@ class Offline(Run):
 def test_live_meeting_offline(pmc_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                               tiny_en_dir: Path, smollm_path: Path,
                               network_namespace: None) -> None:
-    """A short live meeting in real time (consent, timekeeper, recorder sealing chunks,
-    live tiny.en), then `pmc meeting resume` transcribing and drafting it: all inside a
-    network namespace with nothing but loopback."""
+    """A short live meeting in real time (consent, timekeeper, recorders sealing the room's
+    and a call's chunks, live tiny.en on both), then `pmc meeting resume` transcribing and
+    drafting it: all inside a network namespace with nothing but loopback."""
     setup_home(pmc_home, monkeypatch)
     wav, plan, _ = build_meeting(tmp_path)
     run = Offline(pmc_home, PMC_PASSPHRASE=PASSPHRASE)
     live = subprocess.run(["unshare", "-n", sys.executable, "-m", "tests.privacy.live_child",
-                           CIRCLE, str(wav), str(plan), DATE], env=run.environ(),
+                           CIRCLE, str(wav), str(plan), DATE, "--call", str(wav)],
+                          env=run.environ(),
                           capture_output=True, text=True, timeout=600, cwd=REPO,
                           stdin=subprocess.DEVNULL)
     assert live.returncode == 0, live.stderr
@@ -46,6 +49,8 @@ def test_live_meeting_offline(pmc_home: Path, tmp_path: Path, monkeypatch: pytes
     assert "items still draft" in res.stdout  # what is left: the members' review
     store = open_store(pmc_home)
     try:
+        tracks = {c.track for c in stored_chunks(store, mid)}
+        assert tracks == {"room", "call"}, tracks
         assert store.segments(mid), "nothing was transcribed"
         assert store.items(mid), "nothing was drafted"
     finally:
