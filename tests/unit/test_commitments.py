@@ -173,3 +173,138 @@ def test_a_hedged_aside_does_not_make_the_commitment_tentative(text: str) -> Non
 def test_a_hedge_on_the_commitment_itself_still_makes_it_tentative(text: str,
                                                                    action: str) -> None:
     assert [(c.action, c.tentative) for c in commitments.find(text)] == [(action, True)]
+
+
+# --- spoken style and run-on text (issue 12, classes 1 and 4) -------------------------
+
+def firm_and_hedged(text: str) -> list[tuple[str, bool]]:
+    return [(c.action, c.tentative) for c in commitments.find(text)]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("first i will send the draft to my coauthor tomorrow second i will meet two people from "
+     "the other lab i may also apply for the award but i have not decided",
+     [("Send the draft to my coauthor tomorrow", False),
+      ("Meet two people from the other lab", False), ("Apply for the award", True)]),
+    ("i'm going to book the cold room and then i'll order the antibodies",
+     [("Book the cold room", False), ("Order the antibodies", False)]),
+    ("my plan is to rewrite the abstract i want to email the editor as well maybe i'll "
+     "skim the reviews", [("Rewrite the abstract", False), ("Email the editor as well", False),
+                          ("Skim the reviews", True)]),
+    ("so firstly i will clean the survey data secondly i am going to draft two figures "
+     "thirdly i'll send them round",
+     [("Clean the survey data", False), ("Draft two figures", False),
+      ("Send them round", False)]),
+])
+def test_run_on_text_without_punctuation_is_split_at_each_opener(
+        text: str, expected: list[tuple[str, bool]]) -> None:
+    assert firm_and_hedged(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "i said i will finish the chapter",
+    "i think i'll finish the chapter",
+    "i hope that i will finish the chapter",
+])
+def test_reported_or_subordinate_openers_do_not_split(text: str) -> None:
+    assert len(commitments.find(text)) == 1
+
+
+def test_an_ordinal_date_is_not_a_list_marker() -> None:
+    assert firm_and_hedged("i will submit the form by the first i will also call the bank") == [
+        ("Submit the form by the first", False), ("Call the bank", False)]
+
+
+@pytest.mark.parametrize("text", [
+    "i'm carrying over my contract from last time next i'll phone the archive",
+    "same contract as last time and i'll phone the archive",
+])
+def test_carry_over_in_run_on_text(text: str) -> None:
+    got = commitments.find(text)
+    assert [(c.carry, c.action) for c in got] == [(True, ""), (False, "Phone the archive")]
+
+
+@pytest.mark.parametrize("text, action", [
+    ("I'm gonna send the slides to Ana.", "Send the slides to Ana"),
+    ("um so i'm gonna uh send the slides to ana", "Send the slides to ana"),
+    ("I wanna finish the budget table, um, by Thursday.", "Finish the budget table by Thursday"),
+    ("I'll just tidy the shared drive.", "Tidy the shared drive"),
+    ("I've got to renew the ethics approval.", "Renew the ethics approval"),
+])
+def test_spoken_forms_are_read_as_commitments(text: str, action: str) -> None:
+    assert firm_and_hedged(text) == [(action, False)]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("My contract is to do all of chapter three. Actually no, that's too much. I'll just do "
+     "the first section.", ["Do the first section"]),
+    ("my contract is to do all of chapter three actually no that's too much i'll just do the "
+     "first section", ["Do the first section"]),
+    ("I will email every author, no wait, I will email the first author only.",
+     ["Email the first author only"]),
+    ("I'll redo all the figures. Scratch that. I'll redo figure two.", ["Redo figure two"]),
+    ("I will finish the methods and I will write the whole discussion, on second thought I'll "
+     "only outline the discussion.", ["Finish the methods", "Only outline the discussion"]),
+])
+def test_a_self_correction_keeps_only_the_corrected_commitment(text: str,
+                                                                expected: list[str]) -> None:
+    assert actions(text) == expected
+
+
+@pytest.mark.parametrize("text, action", [
+    ("Once the data arrives, I'll run the analysis.", "Run the analysis"),
+    ("once the samples come back i will rerun the assay", "Rerun the assay"),
+    ("When the reviews are in I'm going to revise the paper.", "Revise the paper"),
+    ("As soon as Tom replies, I will book the flights.", "Book the flights"),
+])
+def test_a_condition_on_an_event_keeps_the_commitment_firm(text: str, action: str) -> None:
+    assert firm_and_hedged(text) == [(action, False)]
+
+
+@pytest.mark.parametrize("text", [
+    "If I have time, I'll call my sister.",
+    "if i get a chance i'll call my sister",
+    "if there's time i will call my sister",
+    "I'll probably call my sister.",
+])
+def test_a_hedge_said_first_makes_the_commitment_tentative(text: str) -> None:
+    got = commitments.find(text)
+    assert [(c.action.lower(), c.tentative) for c in got] == [("call my sister", True)]
+
+
+def test_a_condition_between_run_on_clauses_leads_into_the_second() -> None:
+    assert firm_and_hedged("so i will interview three teachers if i have time maybe i'll take "
+                           "some photos too") == [("Interview three teachers", False),
+                                                  ("Take some photos too", True)]
+
+
+@pytest.mark.parametrize("text", [
+    "I'll be honest, it was a rough fortnight.",
+    "i'll be honest it was a rough fortnight",
+    "I'll just say thank you to everyone.",
+    "I'll keep it short today.",
+    "I'll go first if that's okay.",
+    "I'll stop there.",
+    "If I were you I would talk to the ethics office.",
+    "I would suggest you ask your chair for an extension.",
+    "What I would do is email the editor directly.",
+    "I will not take on any more reviewing.",
+])
+def test_talk_about_the_talk_and_advice_are_not_commitments(text: str) -> None:
+    assert commitments.find(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "I will the city proposal and stuff.",
+    "I'll of the in the room.",
+])
+def test_a_garbled_draft_is_marked_for_review_not_counted(text: str) -> None:
+    assert all(c.tentative for c in commitments.find(text))
+
+
+@pytest.mark.parametrize("action, ok", [
+    ("Send the draft to Ana", True), ("Finish chapter two", True),
+    ("The city proposal", False), ("Of the in the room", False), ("Finish it", False),
+])
+def test_plausible_actions(action: str, ok: bool) -> None:
+    assert commitments.plausible(action) is ok

@@ -4,7 +4,14 @@ Rules, not a model, decide *whether* something is a commitment: first-person
 intentions ("I will", "I'm going to", "my contract is to") are; peers' advice
 ("you could") and anything not in the first person is not. Hedged intentions
 ("I might", "not promising") are kept but marked tentative. A sentence holding
-several commitments ("I will X, and I will Y") is split into one per clause.
+several commitments ("I will X, and I will Y") is split into one per clause, and
+so is run-on text with no punctuation at all ("first i will X second i will Y"):
+a clause starts at its first-person opener (assistant/core/drafting/spoken.py).
+Spoken style is read as such: fillers and "gonna" are normalised, a self-correction
+("... actually no, that's too much, I'll just do Y") keeps only the corrected
+commitment, a fronted hedge ("if I have time, I'll ...") makes the clause after it
+tentative, and talk about the talk ("I'll be honest", "I'll just say thank you")
+or advice to someone else is not a commitment.
 """
 
 from __future__ import annotations
@@ -12,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.core.drafting import dates
+from assistant.core.drafting import dates, spoken
 
 # Intention openers, longest first; the action is what follows the match.
 _INTENT = [
@@ -20,7 +27,10 @@ _INTENT = [
     r"(?:is|are|will be) (?:to |that i will |that i'll )?",
     r"i(?: am|'m) (?:also |then )?(?:going|gonna) to ",
     r"i(?: am|'m) (?:also )?planning (?:on|to) ",
-    r"i(?: will| shall|'ll)(?: also| then| definitely| really| first)? (?:try to )?",
+    r"i(?: will| shall|'ll)(?: (?:also|then|definitely|really|first|just|actually|probably|"
+    r"still|now|finally|certainly|at least))* (?:try to )?",
+    r"i(?: have|'ve)(?: got)? to ",
+    r"i(?: have|'ve) decided to ",
     r"i (?:also )?(?:plan|intend|commit|promise|want|need|aim|hope) (?:myself )?to ",
     r"i(?:'d| would) like to ",
     r"i (?:also )?(?:might|may|could) (?:also |try to )?",
@@ -34,7 +44,8 @@ RE_INTENT = re.compile(r"(?:^|\b)(" + "|".join(_INTENT) + r")", re.I)
 
 RE_HEDGE = re.compile(
     r"\b(?:i (?:might|may)|maybe|perhaps|possibly|if i (?:have|find|get) (?:the )?time|"
-    r"not promising|"
+    r"not promising|probably|"
+    r"if (?:i|there)(?:'s| is)? (?:can|manage|get a chance|(?:enough )?time)|"
     r"no promises|not (?:sure|certain)|we'll see|hopefully|i could|try to)\b", re.I)
 RE_CARRY = re.compile(
     r"\b(?:carry(?:ing)? over|carried over|keep(?:ing)? (?:my|the) (?:same )?contract|"
@@ -43,7 +54,13 @@ RE_PASS = re.compile(r"\b(?:i(?:'ll| will)? pass|pass(?:ing)? (?:this|for) (?:ti
                      r"no (?:new )?contract)\b", re.I)
 # Verbs that follow an opener but do not make a commitment ("I will pass", "I want to thank").
 _NOT_ACTIONS = re.compile(
-    r"^(?:pass|thank|admit|be honest|ask you|appreciate|carry over)\b"
+    r"^(?:just |quickly |briefly |also )?(?:pass|thank|admit|ask you|appreciate|carry over|"
+    # talk about the talk itself, not something to do in the next two weeks
+    r"be (?:honest|brief|quick|short|frank|open|clear|fine|ok|okay|happy|glad|real)|"
+    r"say (?:thanks|thank you|a few words|a word|hi|hello)|keep (?:it|this) (?:short|brief)|"
+    r"go (?:first|next|last|quickly)|start(?: us off| off)?$|begin$|stop (?:there|here)|"
+    r"leave it (?:there|at that)|hand (?:it )?(?:over|back)|let you know|tell you (?:about|what)|"
+    r"wrap up$|shut up)\b"
     r"|^(?:say|add|mention|share|note|point out)\s+(?:that|something|how|one thing|a thought|"
     r"a quick|quickly)\b"
     r"|^(?:ignore|disregard|list|forget|repeat|output|print|pretend)\b", re.I)
@@ -67,10 +84,7 @@ RE_SPLIT = re.compile(
     r"(?=(?:then |also )?(?:i(?: will|'ll| am going to|'m going to"
     r"| might| may| plan to| want to)|maybe i|and to ))"
     r"|[,;]?\s+and then\s+|[,;]\s*(?:and\s+)?(?=to\s)|\s+and\s+(?=to\s)"
-    rf"|[,;]\s*(?:and\s+)?(?:then\s+)?(?=(?:{_VERBS})\b)"
-    # A run-on transcript with no full stop: "... grant proposal I might also talk ..."
-    r"|(?<!maybe)(?<!perhaps)(?<!\bif)(?<!that)(?<!when)(?<!\bso)(?<!and)(?<!but)(?<!then)"
-    r"\s+(?=(?-i:I)(?: will|'ll| might| may| am going|'m going| plan| want)\b)", re.I)
+    rf"|[,;]\s*(?:and\s+)?(?:then\s+)?(?=(?:{_VERBS})\b)", re.I)
 RE_SENTENCE = re.compile(r"(?<=[.!?])\s+")
 _ABBREV = re.compile(r"\b(?:dr|mr|mrs|ms|prof|st|vs|etc|e\.g|i\.e)\.$", re.I)
 _TRAIL = re.compile(r"^(?:and|but|so|then|also|to)\s+", re.I)
@@ -110,8 +124,29 @@ def sentences(text: str) -> list[str]:
 _AND_DATE = re.compile(r",?\s*and\s+((?:by|on|before|until)\s+.*)$", re.I)
 
 
+def _split_runon(part: str) -> list[str]:
+    """A run-on part cut where a new first-person opener starts (spoken.opener_splits)."""
+    cuts = spoken.opener_splits(part, RE_INTENT.finditer(part))
+    bounds = [0, *cuts, len(part)]
+    out = [part[a:b].strip(" ,;") for a, b in zip(bounds, bounds[1:], strict=False)
+           if part[a:b].strip(" ,;")]
+    # "... for the magazine if i have time maybe i'll take photos": with no punctuation, a
+    # condition between two clauses leads into the second (as when it is said first).
+    for i in range(len(out) - 1):
+        m = _CONDITION_END.search(out[i])
+        if m and m.start() > 0:
+            out[i], out[i + 1] = out[i][:m.start()].strip(" ,;"), f"{m.group(1)} {out[i + 1]}"
+    return out
+
+
+_CONDITION_END = re.compile(
+    r"\s+(if (?:i (?:have|find|get|can find) (?:the |enough |some )?time|i can|there(?:'s| is) "
+    r"(?:enough )?time|i get (?:a|the) chance))$", re.I)
+
+
 def clauses(sentence: str) -> list[str]:
-    parts = [p.strip(" ,;") for p in RE_SPLIT.split(sentence) if p and p.strip(" ,;")]
+    parts = [q for p in RE_SPLIT.split(sentence) if p and p.strip(" ,;")
+             for q in _split_runon(p.strip(" ,;"))]
     # "..., and by Friday I'll write it up": the date opens the next clause, not this one.
     for i in range(len(parts) - 1):
         m = _AND_DATE.search(parts[i])
@@ -120,6 +155,32 @@ def clauses(sentence: str) -> list[str]:
             parts[i] = parts[i][: m.start()].strip(" ,;")
             parts[i + 1] = f"{parts[i + 1].rstrip('.!?')} {tail}"
     return parts or [sentence]
+
+
+# Tails that hedge but add no action ("..., but I have not decided", "no promises").
+_HEDGE_TAIL = re.compile(
+    r",?\s+but\s+i(?:'m| am| have|'ve| do| haven't| don't| can't| cannot)?\s*(?:not\b|sure\b)"
+    r"|,?\s+but\s+(?:we'll see|no promises|who knows)\b"
+    r"|,?\s+(?:no promises|not promising|we'll see)\b", re.I)
+# Advice framed in the first person is still advice to someone else.
+_ADVICE = re.compile(r"\bif i (?:were|was) you\b|\bi(?:'d| would) (?:suggest|recommend|advise)\b|"
+                     r"\bwhat i(?:'d| would) do\b|\bmy advice\b", re.I)
+_NEGATION = frozenset({"not", "never", "no", "don't", "won't"})
+# A first word that cannot start a step ("I will the city proposal"): garbled, so the
+# draft is marked for the member's review rather than counted as a contract.
+_NOT_VERB = frozenset("""
+the a an my your our their his her its this that these those it them you we he she they
+of in on at for with from to into by and but or so is was are were am not no some any
+there here what which who if as than very much more
+""".split())
+
+
+def plausible(action: str) -> bool:
+    """Whether an action reads like a step to take: starts like a verb, says something."""
+    ws = action.split()
+    content = [w for w in ws if w.lower().strip(",.") not in _NOT_VERB]
+    return (bool(ws) and ws[0].lower() not in _NOT_VERB and len(content) >= 2
+            and len(ws) <= 30)
 
 
 def _action_from(clause: str) -> tuple[str, bool] | None:
@@ -138,13 +199,15 @@ def _action_from(clause: str) -> tuple[str, bool] | None:
         opener = m.group(1)
     rest = _TRAIL.sub("", dates.fix_misheard_by(rest).strip(" ,.;!?")).strip()
     # Drop tails that hedge but add no action ("..., but I am not promising that yet").
-    rest = re.split(r",?\s+but\s+i(?:'m| am)?\s+not\b", rest, flags=re.I)[0].strip(" ,")
+    rest = _HEDGE_TAIL.split(rest)[0].strip(" ,")
     aside = RE_ASIDE.search(rest)
     if aside and len(rest[:aside.start("aside")].split()) >= 3:
         rest = rest[:aside.start("aside")].strip(" ,")
         clause = f"{opener}{rest}"  # the hedge went with the aside
-    if len(rest.split()) < 2 or _NOT_ACTIONS.match(rest):
+    if len(rest.split()) < 2 or _NOT_ACTIONS.match(rest) or _ADVICE.search(clause):
         return None
+    if rest.split()[0].lower() in _NEGATION:
+        return None  # "I will not take on more reviewing": a resolution, not a step
     hedged = bool(RE_HEDGE.search(opener) or RE_HEDGE.search(clause))
     return rest, hedged
 
@@ -158,7 +221,7 @@ def _date_only(sentence: str, phrase: str) -> bool:
 
 def find(text: str) -> list[Candidate]:
     """All commitment candidates in one member's contracts-segment text, in order."""
-    text = text.replace("’", "'")  # Whisper writes both ' and ’
+    text = spoken.normalise(text)
     out: list[Candidate] = []
     for sentence in sentences(text):
         carry = bool(RE_CARRY.search(sentence))
@@ -175,14 +238,31 @@ def find(text: str) -> list[Candidate]:
                                 last.tentative, last.carry)
             continue
         seen_intent = False
+        hedge_ahead = False  # "if I have time, | I'll call my sister": the hedge leads
         for clause in clauses(sentence):
+            if RE_CARRY.search(clause) and not RE_INTENT.search(RE_CARRY.split(clause)[-1]):
+                # "i'm carrying over my contract next i'll ask ...": run-on, one sentence
+                out.append(Candidate(clause, "", False, True))
+                continue
+            fix = spoken.CORRECTION.search(clause)
+            if fix:
+                # Taken back: what this clause said before the correction, or else the
+                # commitment just before it. What follows the correction still counts.
+                if not RE_INTENT.search(clause[:fix.start()]) and out and not out[-1].carry:
+                    out.pop()
+                clause = clause[fix.end():].strip(" ,;.")
+                if not clause:
+                    continue
             found = _action_from(clause)
             if found is None:
+                hedge_ahead = hedge_ahead or bool(RE_HEDGE.search(clause))
                 continue
             if RE_INTENT.search(clause) is None and not seen_intent:
                 continue  # a bare "to ..." only continues an earlier first-person opener
             seen_intent = True
             action, hedged = found
+            hedged = hedged or hedge_ahead or not plausible(action)
+            hedge_ahead = False
             # Capitalise only when that keeps the letter one letter ("ß".upper() is "SS").
             if len(action[0].upper()) == 1:
                 action = action[0].upper() + action[1:]

@@ -1,0 +1,101 @@
+"""Spoken style, before any rule reads it: fillers, contractions, lost full stops.
+
+Whisper (and the prompted contracts pass above all) often returns what was said as
+lower-case run-on text with no full stop, and people speak with fillers ("um"),
+"gonna" and self-corrections. This module turns such text into something the
+commitment and report-back rules can read the same way as written sentences:
+
+- `normalise`: fillers out, "gonna"/"wanna"/"gotta" spelled out, curly quotes straight;
+- `opener_splits`: where a new first-person clause starts inside run-on text ("... to my
+  coauthor tomorrow | second i will meet ..."), found from the opener itself, not from
+  punctuation;
+- `CORRECTION`: the words with which a speaker takes back what they just said.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+# Hesitation sounds only: words that carry meaning elsewhere ("like", "so") stay.
+_FILLER_WORD = r"u+h+m*|u+m+|e+r+m+|e+r+|h+m+|m+h*m+|a+h+"
+_FILLER = re.compile(r"(?:^|(?<=[\s,.;]))(?:" + _FILLER_WORD + r")"
+                     r"(?:[,.;](?=\s|$))?(?=\s|$)", re.I)
+_CONTRACTIONS = [
+    (re.compile(r"\bgonna\b", re.I), "going to"),
+    (re.compile(r"\bwanna\b", re.I), "want to"),
+    (re.compile(r"\bgotta\b", re.I), "have to"),
+    (re.compile(r"\bi'?m+a\b(?= \w)", re.I), "I'm going to"),  # "imma", "I'ma"
+]
+
+
+def normalise(text: str) -> str:
+    """Spoken text with fillers removed and informal contractions spelled out."""
+    text = text.replace("’", "'").replace("‘", "'")
+    # "the table, um, by Thursday": the commas were the pause, not a clause boundary.
+    text = re.sub(r",\s*(?:" + _FILLER_WORD + r")\s*,", " ", text, flags=re.I)
+    text = _FILLER.sub("", text)
+    for pattern, repl in _CONTRACTIONS:
+        text = pattern.sub(repl, text)
+    text = re.sub(r"\s+([,.;!?])", r"\1", text)
+    text = re.sub(r"([,;])(?:\s*[,;])+", r"\1", text)
+    return " ".join(text.split()).strip(" ,;")
+
+
+# Words that may stand just before a new clause's opener and belong to it: list
+# markers ("second i will"), connectives ("and then i'll"), hedges ("maybe i'll").
+LEADERS = frozenset("""
+and but so then also plus next finally lastly first firstly second secondly third thirdly
+fourth maybe perhaps possibly hopefully besides additionally oh okay ok
+""".split())
+# Words after which "i will" continues the same clause rather than starting one:
+# reported or subordinate speech ("i said i will", "if i may", "i think i'll").
+PROTECT = frozenset("""
+if when once that said say says think thought hope guess suppose because since unless
+until before after as what where which who whom whether how though although while know
+knew mean meant feel felt sure promised promise decided wish whatever where why than
+not to of i
+""".split())
+_WORD = re.compile(r"[\w']+")
+
+
+def opener_splits(text: str, openers: Iterable[re.Match[str]]) -> list[int]:
+    """Character offsets where a new clause starts, one per opener not already at a start.
+
+    An opener ("i will", "my contract is") starts a new clause unless the word before
+    it ties it to what precedes (`PROTECT`); leading words such as "second" or "and"
+    go with the new clause. Offsets already at a punctuation boundary are left to
+    the punctuation-based split.
+    """
+    cuts: list[int] = []
+    for m in openers:
+        start = m.start()
+        before = list(_WORD.finditer(text, 0, start))
+        # Walk back over words that lead into the opener ("and then", "second").
+        k = len(before)
+        while k > 0 and before[k - 1].group().lower() in LEADERS and len(before) - k < 2:
+            # "by the first i will": an ordinal after an article is a date, not a list marker.
+            if k > 1 and before[k - 2].group().lower() in ("the", "of"):
+                break
+            k -= 1
+        if k <= 1:  # nothing (or a single word) before it: not a new clause
+            continue
+        cut = before[k].start() if k < len(before) else start
+        prev = before[k - 1]
+        gap = text[prev.end():cut]
+        if re.search(r"[,.;!?]", gap):
+            continue  # punctuation already separates them
+        word = prev.group().lower()
+        if word in PROTECT:
+            continue
+        cuts.append(cut)
+    return sorted(set(cuts))
+
+
+# A speaker taking back what they just said: only the corrected version is the contract.
+CORRECTION = re.compile(
+    r"\b(?:actually,? no|no,? actually|no,? wait|wait,? no|scratch that|strike that|"
+    r"forget (?:that|what i (?:just )?said)|let me (?:rephrase|correct (?:that|myself)|"
+    r"take that back|change that)|i take (?:that|it) back|on second thought|"
+    r"(?:that(?:'s| is| would be)|it(?:'s| is)) (?:way |far |much )?too (?:much|ambitious|big)|"
+    r"sorry,? i mean(?:t)?)\b", re.I)
