@@ -44,7 +44,7 @@ def test_each_item_takes_the_clause_that_names_it() -> None:
     got = reportback.suggest("I finished the literature review, but I did not email the "
                              "committee.", [REVIEW, EMAIL])
     assert got == [Suggestion(1, "done", "I finished the literature review"),
-                   Suggestion(2, "not_done", "I did not email the committee.")]
+                   Suggestion(2, "not_done", "I did not email the committee")]
 
 
 def test_restatement_of_the_old_contract_is_not_an_outcome() -> None:
@@ -102,3 +102,61 @@ def test_suggest_never_raises_and_covers_every_item(text: str,
     for s in got:
         assert s.status in (None, "done", "partial", "not_done", "dropped", "carried_over")
         assert (s.status is None) == (s.quote == "")
+
+
+# --- outcomes read from meaning, not a cue list (issue 12, class 2) --------------------
+
+SURVEY = (5, "Run the survey with the ten participants")
+CHAPTERS = (6, "Read chapters three and four")
+
+
+@pytest.mark.parametrize("text, item, expected", [
+    ("I ran the survey with all ten people, so that one is complete.", SURVEY, "done"),
+    ("I read both chapters and made notes on each.", CHAPTERS, "done"),
+    ("i read both chapters and made notes on each", CHAPTERS, "done"),
+    ("The survey? Wrapped up on Thursday.", SURVEY, "done"),
+    ("I booked the participants and ran every session.", SURVEY, "done"),
+    ("Not finished, I got stuck on one section.", CHAPTERS, "not_done"),
+    ("I haven't even opened the chapters.", CHAPTERS, "not_done"),
+    ("Nothing happened with the survey, it slipped.", SURVEY, "not_done"),
+    ("i was stuck all fortnight on a grant so no", SURVEY, "not_done"),
+    ("I did the first part but have not touched the second, so partially.", CHAPTERS,
+     "partial"),
+    ("I read chapter three but not chapter four.", CHAPTERS, "partial"),
+    ("I got through six of the ten interviews.", SURVEY, "partial"),
+    ("Almost there with the survey, two people left.", SURVEY, "partial"),
+    ("I decided not to do it after all, I'm dropping that one.", SURVEY, "dropped"),
+    ("We scrapped the survey, the ethics board said no.", SURVEY, "dropped"),
+    ("I'm taking the chapters off my list, not worth it now.", CHAPTERS, "dropped"),
+    ("The survey is still going on, I'll keep it for next time.", SURVEY, "carried_over"),
+    ("I tried to read the chapters.", CHAPTERS, None),
+    ("I wanted to run the survey.", SURVEY, None),
+])
+def test_outcomes_are_read_from_meaning(text: str, item: tuple[int, str],
+                                        expected: str | None) -> None:
+    assert status(text, [item]) == [expected]
+
+
+@pytest.mark.parametrize("text", [
+    "My contract was to run the survey. I got answers from all ten, so that one is complete. "
+    "The chapters, I never got to them.",
+    "my contract was to run the survey i got answers from all ten that one is complete "
+    "i never got to the chapters",
+    "First the survey: done, all ten. And the reading, no, I did not manage it.",
+])
+def test_each_outcome_goes_to_the_item_being_talked_about(text: str) -> None:
+    assert status(text, [SURVEY, CHAPTERS]) == ["done", "not_done"]
+
+
+@pytest.mark.parametrize("text", [
+    "last time i said i would run the survey that one is done",
+    "i was supposed to run the survey i did it last week",
+    "my contract was to run the survey and i finished it",
+])
+def test_run_on_restatement_then_outcome(text: str) -> None:
+    assert status(text, [SURVEY]) == ["done"]
+
+
+def test_every_item_gets_a_suggestion_even_when_undecided() -> None:
+    got = reportback.suggest("I read the chapters.", [SURVEY, CHAPTERS])
+    assert [(s.item_id, s.status) for s in got] == [(5, None), (6, "done")]

@@ -1,10 +1,22 @@
 """Suggesting report-back statuses from what a member said about last time.
 
-Rules are more reliable here than a small model: status cues are few and
-fixed ("partly done", "did not get to it", "dropped"). For each previous item
-the clause that talks about it most (shared content words) and carries a cue
-decides; restatements of the old contract ("my contract was to ...") are
-skipped because they carry no outcome. The member or timekeeper confirms.
+Rules are more reliable here than a small model, but not a fixed list of cue
+words: people report an outcome by what they did ("I read both chapters and
+made notes on each"), by what stopped them ("I got stuck on one section") or by
+a verdict ("so that one is complete"). So each clause is read for its meaning:
+
+- a decision to stop (dropped) or to keep going (carried over);
+- a negation of doing it, or an obstacle (not done);
+- a share of it, or doing some but not all (partial);
+- a verdict word or a first-person past-tense action with no negation (done).
+
+A member reports on several items in turn: a clause is about the item it names
+(shared content words, allowing "submitted"/"submit"), or else about the item the
+member was last talking about, so "My contract was to run the survey. I got all
+ten answers, so that one is complete." decides the survey. Restatements of the
+old contract ("my contract was to ...", "i said i would ...") set that topic but
+carry no outcome. Run-on text with no punctuation is split where a new
+first-person clause starts. The member or timekeeper confirms every suggestion.
 """
 
 from __future__ import annotations
@@ -13,84 +25,189 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from assistant.core.drafting import commitments
+from assistant.core.drafting import commitments, spoken
 from assistant.core.drafting.textnorm import content_stems
 
-# Checked in this order: the first that matches a clause wins ("partly done" is
-# partial, not done; "not done" is not_done).
+_NEG = r"(?:did ?n[o']t|did not|have ?n[o']t|has ?n[o']t|had ?n[o']t|have not|has not|had not|" \
+       r"never|not|no|couldn't|could not|can't|cannot|wasn't|was not|won't|zero)"
+_NUM = r"\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty"
+# "I did not email the committee", "I haven't even opened it": any verb after these.
+_NOT_DID = r"(?:did ?n[o']t|did not|have ?n[o']t|have not|has ?n[o']t|has not|never|" \
+           r"couldn't|could not|wasn't able to|was not able to|was ?n[o']t able to)"
+# Checked in this order; a clause may hold several, combined in `_combine`.
 CUES: list[tuple[str, re.Pattern[str]]] = [
-    ("carried_over", re.compile(r"\b(?:carry(?:ing)?(?: \w+){0,3} over|carried(?: \w+){0,3} over|"
-                                r"roll(?:ing)? (?:it )?over|still working on)\b", re.I)),
-    ("dropped", re.compile(r"\b(?:drop(?:ped|ping)?|abandon(?:ed)?|let (?:it|that) go|no longer|"
-                           r"gave up on|giving up on|not (?:relevant|needed) any ?more|"
-                           r"decided against)\b", re.I)),
-    ("partial", re.compile(r"\b(?:partly|partially|part of|half(?:way)?|some of|most of|"
-                           r"a bit of|(?<!n't )(?<!not )(?<!never )(?:started|began)|"
-                           r"one of the|not all|not finished|"
-                           r"not quite|in progress|mostly)\b", re.I)),
-    ("not_done", re.compile(r"\b(?:did ?n[o']t|did not|have ?n[o']t|has ?n[o']t|not yet|"
-                            r"never (?:got|started|began|did)|no progress|couldn't|"
-                            r"could not|wasn't able|"
-                            r"was not able|not done|failed to|no time)\b", re.I)),
-    ("done", re.compile(r"\b(?:done|did it|finished|completed|submitted|sent|got it|"
-                        r"managed to|accomplished|succeeded|applied|i did\b|all set)\b", re.I)),
+    ("carried_over", re.compile(
+        r"\b(?:carry(?:ing)?(?: \w+){0,3} over|carried(?: \w+){0,3} over|"
+        r"roll(?:ing|ed)?(?: \w+){0,2} over|still (?:working|going) on|keep(?:ing)? (?:it|that|this)"
+        r"(?: one)? (?:for|on|going|into)|same (?:contract|one|thing) (?:again|next)|"
+        r"(?:it|that|this)(?: one)? (?:goes|moves|stays) (?:on|onto|into|to) (?:my|the) next)\b",
+        re.I)),
+    ("dropped", re.compile(
+        r"\b(?:drop(?:ped|ping)?|abandon(?:ed|ing)?|let (?:it|that|this)(?: one)? go|no longer|"
+        r"gave up on|giving up on|given up on|not (?:relevant|needed|necessary) any ?more|"
+        r"decided (?:against|not to)|(?:not|never) going to do (?:it|that)|scrap(?:ped|ping)|"
+        r"cancel(?:l?ed|ling)?|shelv(?:ed|ing)|(?:took|taking|take) (?:it|that) off (?:my|the) "
+        r"list|not worth (?:it|doing)|no point)\b", re.I)),
+    ("partial", re.compile(
+        r"\b(?:partly|partially|part of (?:it|them|that|the)|the (?:first|second|last) (?:part|half)|"
+        r"half(?:way)?|some of|most of|a bit of|(?<!n't )(?<!not )(?<!never )(?:started|began)|"
+        rf"one of the|(?:{_NUM}) (?:out )?of (?:the |my |those )?(?:{_NUM})\b|not all|not (?:quite|completely|entirely|fully)|in progress|"
+        r"mostly|almost|nearly|except|apart from|only (?:managed|got|did)|made (?:some|a bit of|"
+        r"good) progress|part way|partway)\b", re.I)),
+    ("not_done", re.compile(
+        rf"\b(?:{_NEG} (?:\w+ ){{0,2}}(?:get|got|do|did|done|start|started|finish|finished|"
+        r"manage|managed|able|happen|happened|touch|touched|make|made|time|progress|chance|"
+        r"look|looked|write|wrote|send|sent|even)|"
+        rf"(?:i|we) (?:\w+ )?{_NOT_DID} [a-z]+|^not\b|not yet|not done|not finished|no progress|"
+        r"failed to|no time|got stuck|(?:i was|i'm|i am) stuck|ran out of time|fell through|"
+        r"slipped|nothing happened|didn't happen|not (?:at all|a single)|never got)\b", re.I)),
+    ("done", re.compile(
+        r"\b(?:done|did (?:it|that|them|all|both|everything)|finished|complete|completed|"
+        r"submitted|sent|got it|managed|accomplished|succeeded|applied|all set|wrapped up|"
+        r"handed (?:it )?in|ticked (?:it |that )?off|crossed (?:it |that )?off|delivered|"
+        r"went (?:well|fine|through)|it's in|that's in|(?:both|all|each|every) of them|i did\b)\b",
+        re.I)),
 ]
-_RANK = {status: n for n, (status, _) in enumerate(CUES)} | {"": len(CUES)}
-RE_RESTATE = re.compile(r"\b(?:my (?:last )?(?:contract|goal|plan)s? (?:was|were)|"
-                        r"i (?:was supposed|was going|had planned|had promised|wanted|planned) to|"
-                        r"i said i(?:'d| would)|last time i (?:said|committed|planned))\b", re.I)
+_RANK = {status: n for n, (status, _) in enumerate(CUES)}
+RE_RESTATE = re.compile(r"\b(?:my (?:last |previous |old )?(?:contract|goal|plan|commitment)s? "
+                        r"(?:was|were)|i (?:was supposed|was going|had planned|had promised|"
+                        r"wanted|planned|had|promised|committed) to|"
+                        r"i said (?:that )?i(?:'d| would| will)|"
+                        r"last time i (?:said|committed|planned|promised))\b", re.I)
+# A first-person past-tense action with no negation is a report of doing it:
+# "I read both chapters", "I ran the survey", "I booked the room".
+_IRREGULAR_PAST = frozenset("""
+read ran wrote sent made met did got took gave spoke went found built bought brought began
+sat set put paid rang told taught thought caught kept left lent led drew drove flew grew
+held heard hung knew laid lost meant rode rose saw sold shot shut sang sank slept spent
+spun stood stuck swam threw understood woke wore won wound
+""".split())
+# Past forms that report an intention or attempt, not an outcome.
+_NOT_OUTCOME = frozenset("""
+tried wanted planned intended hoped meant needed decided promised said supposed thought
+started used seemed felt stuck
+""".split())
+_PAST_ACTION = re.compile(r"\b(?:i|we)(?: (?:also|then|just|finally|actually))? ([a-z]+)\b", re.I)
+# Where a new clause starts in run-on report-back text: a first-person subject
+# with a verb, or a verdict about "that one" / "it".
+_REPORT_OPENER = re.compile(
+    r"\b(?:i(?:'ve|'m|'d)? (?!(?:would|will|'ll|could|should|might|may)\b)[a-z']+|"
+    r"(?:that|this) one (?:is|was|'s)|(?:it|that)(?:'s| is| was) (?:all |now )?"
+    r"(?:done|finished|complete|in|off)|nothing happened)", re.I)
 
 
 @dataclass(frozen=True)
 class Suggestion:
     item_id: int
-    status: str | None  # None: nothing said that decides it
+    status: str | None  # None: nothing said that decides it ("not reported")
     quote: str
 
 
-def _status(clause: str) -> str | None:
-    for status, pattern in CUES:
-        if pattern.search(clause):
-            return status
+def _past_action(clause: str) -> bool:
+    for m in _PAST_ACTION.finditer(clause):
+        verb = m.group(1).lower()
+        if verb in _NOT_OUTCOME:
+            continue
+        if verb in _IRREGULAR_PAST or (verb.endswith("ed") and len(verb) > 4
+                                       and not verb.endswith("eed")):
+            return True
+    return False
+
+
+def status_of(clause: str) -> str | None:
+    """What one clause says became of an item, from its meaning; None when it says nothing."""
+    found = {status for status, pattern in CUES if pattern.search(clause)}
+    if "carried_over" in found:
+        return "carried_over"
+    if "dropped" in found:
+        return "dropped"
+    if "partial" in found:
+        return "partial"
+    if "not_done" in found:
+        return "not_done"
+    if "done" in found or _past_action(clause):
+        return "done"
     return None
+
+
+def _combine(statuses: list[str]) -> str:
+    """One item, several clauses: a decision about the item wins over how far it got, and
+    doing some of it and not the rest is partial ("I did the first part but not the second")."""
+    have = set(statuses)
+    for decided in ("carried_over", "dropped"):
+        if decided in have:
+            return decided
+    if "partial" in have or {"done", "not_done"} <= have and len(statuses) > 1 and \
+            statuses.index("done") < statuses.index("not_done"):
+        return "partial"
+    if "not_done" in have:
+        return "not_done"
+    return "done"
 
 
 def _clauses(text: str) -> list[str]:
     out: list[str] = []
-    for sentence in commitments.sentences(text):
-        out.extend(p.strip() for p in re.split(r",\s*(?:and|but|so)?\s*|\s+but\s+|\s+so\s+",
-                                               sentence) if p.strip())
+    for sentence in commitments.sentences(spoken.normalise(text)):
+        for part in re.split(r"[,;:]\s*(?:and|but|so)?\s*|\s+but\s+|\s+so\s+|\s+and\s+(?=i\b)",
+                             sentence, flags=re.I):
+            part = part.strip(" ,.;!?")
+            if not part:
+                continue
+            cuts = spoken.opener_splits(part, _REPORT_OPENER.finditer(part))
+            bounds = [0, *cuts, len(part)]
+            out.extend(part[a:b].strip(" ,.;") for a, b in zip(bounds, bounds[1:], strict=False)
+                       if part[a:b].strip(" ,.;"))
     return out
 
 
+def _stems_match(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    short, long_ = sorted((a, b), key=len)
+    return len(short) >= 4 and long_.startswith(short)
+
+
+def _overlap(item: set[str], clause: set[str]) -> int:
+    return sum(1 for s in item if any(_stems_match(s, c) for c in clause))
+
+
 def suggest(text: str, items: Sequence[tuple[int, str]]) -> list[Suggestion]:
-    """`items`: (id, text) of the member's previous contract items."""
-    clauses = [c for c in _clauses(text) if not RE_RESTATE.search(c)]
-    every = set().union(*(content_stems(t) for _, t in items)) if items else set()
-    # "I wrote one page, so that is partly done": the cue sits in a clause that names
-    # nothing; it belongs to the clause before it.
-    merged: list[str] = []
-    for c in clauses:
-        if merged and _status(c) and not _status(merged[-1]) and not (content_stems(c) & every):
-            merged[-1] = f"{merged[-1]}, {c}"
+    """`items`: (id, text) of the member's previous contract items, every one of which gets
+    a suggestion (status None when nothing said decides it)."""
+    if not items:
+        return []
+    stems = {item_id: content_stems(t) for item_id, t in items}
+    found: dict[int, list[tuple[str, str]]] = {item_id: [] for item_id, _ in items}
+    unnamed: list[tuple[str, str]] = []  # outcomes said before any item was named
+    topic: int | None = None
+    for clause in _clauses(text):
+        words = content_stems(clause)
+        scores = {i: _overlap(s, words) for i, s in stems.items()}
+        best = max(scores.values())
+        named = [i for i, n in scores.items() if n == best and n > 0]
+        if len(named) == 1:
+            topic = named[0]
+        if RE_RESTATE.search(clause):
+            continue  # "my contract was to finish X": names X, decides nothing
+        status = status_of(clause)
+        if status is None:
+            continue
+        target = topic if len(named) != 1 else named[0]
+        if target is None and len(items) == 1:
+            target = items[0][0]
+        if target is None:
+            unnamed.append((status, clause))
         else:
-            merged.append(c)
-    cued = [(c, _status(c)) for c in merged]
-    cued = [(c, s) for c, s in cued if s]
-    out = []
-    for item_id, item_text in items:
-        want = content_stems(item_text)
-        scored = [(len(want & content_stems(c)), i, c, s) for i, (c, s) in enumerate(cued)]
-        scored.sort(key=lambda t: (-t[0], t[1]))
-        if scored and (scored[0][0] > 0 or len(items) == 1):
-            # Among clauses that name the item equally well (or, for a single item, name
-            # nothing: "Done."), the strongest outcome wins: "I finished the backups, so I'm
-            # carrying it over" is carried over.
-            best = [t for t in scored if t[0] == scored[0][0]]
-            _, i, clause, status = min(best, key=lambda t: (_RANK[t[3] or ""], t[1]))
-            out.append(Suggestion(item_id, status, clause))
-        elif scored and len(items) > 1 and len(cued) == 1:
-            out.append(Suggestion(item_id, cued[0][1], cued[0][0]))
-        else:
+            found[target].append((status, clause))
+    out: list[Suggestion] = []
+    for item_id, _ in items:
+        said = found[item_id]
+        if not said and unnamed and not any(found.values()):
+            said = unnamed  # "All done." about every item
+        if not said:
             out.append(Suggestion(item_id, None, ""))
+            continue
+        status = _combine([s for s, _ in said])
+        quote = ", ".join(c for _, c in said)
+        out.append(Suggestion(item_id, status, quote))
     return out
