@@ -38,8 +38,9 @@ _NOT_DID = r"(?:did ?n[o']t|did not|have ?n[o']t|have not|has ?n[o']t|has not|ne
 CUES: list[tuple[str, re.Pattern[str]]] = [
     ("carried_over", re.compile(
         r"\b(?:carry(?:ing)?(?: \w+){0,3} over|carried(?: \w+){0,3} over|"
-        r"roll(?:ing|ed)?(?: \w+){0,2} over|still (?:working|going) on|keep(?:ing)? (?:it|that|this)"
-        r"(?: one)? (?:for|on|going|into)|same (?:contract|one|thing) (?:again|next)|"
+        r"roll(?:ing|ed)?(?: \w+){0,2} over|still (?:working|going) on|"
+        r"keep(?:ing)? (?:it|that|this)(?: one)? (?:for|on|going|into)|"
+        r"same (?:contract|one|thing) (?:again|next)|"
         r"(?:it|that|this)(?: one)? (?:goes|moves|stays) (?:on|onto|into|to) (?:my|the) next)\b",
         re.I)),
     ("dropped", re.compile(
@@ -49,9 +50,11 @@ CUES: list[tuple[str, re.Pattern[str]]] = [
         r"cancel(?:l?ed|ling)?|shelv(?:ed|ing)|(?:took|taking|take) (?:it|that) off (?:my|the) "
         r"list|not worth (?:it|doing)|no point)\b", re.I)),
     ("partial", re.compile(
-        r"\b(?:partly|partially|part of (?:it|them|that|the)|the (?:first|second|last) (?:part|half)|"
+        r"\b(?:partly|partially|part of (?:it|them|that|the)|"
+        r"the (?:first|second|last) (?:part|half)|"
         r"half(?:way)?|some of|most of|a bit of|(?<!n't )(?<!not )(?<!never )(?:started|began)|"
-        rf"one of the|(?:{_NUM}) (?:out )?of (?:the |my |those )?(?:{_NUM})\b|not all|not (?:quite|completely|entirely|fully)|in progress|"
+        rf"one of the|(?:{_NUM}) (?:out )?of (?:the |my |those )?(?:{_NUM})\b|not all|"
+        r"not (?:quite|completely|entirely|fully)|in progress|"
         r"mostly|almost|nearly|except|apart from|only (?:managed|got|did)|made (?:some|a bit of|"
         r"good) progress|part way|partway)\b", re.I)),
     ("not_done", re.compile(
