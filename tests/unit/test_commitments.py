@@ -308,3 +308,57 @@ def test_a_garbled_draft_is_marked_for_review_not_counted(text: str) -> None:
 ])
 def test_plausible_actions(action: str, ok: bool) -> None:
     assert commitments.plausible(action) is ok
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Two things. One, ask the printer for a quote. Two, review Mia's chapter.",
+     ["Ask the printer for a quote", "Review Mia's chapter"]),
+    ("Again, submit the ethics form to the board. Same as before.",
+     ["Submit the ethics form to the board"]),
+    ("First, calibrate the pressure sensors. Then I'll email the technician.",
+     ["Calibrate the pressure sensors", "Email the technician"]),
+])
+def test_a_bare_imperative_said_as_a_list_is_a_commitment(text: str,
+                                                          expected: list[str]) -> None:
+    assert actions(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "See, the thing is the data is late.",
+    "Look, it was a strange week for everyone.",
+    "The survey data is a mess.",
+])
+def test_talk_that_starts_like_a_verb_is_not_a_commitment(text: str) -> None:
+    assert commitments.find(text) == []
+
+
+@pytest.mark.parametrize("text, action", [
+    ("What I will do is book the big lab for the demo.", "Book the big lab for the demo"),
+    ("So yeah, gonna submit the poster abstract, definitely.",
+     "Submit the poster abstract, definitely"),
+])
+def test_more_spoken_openers(text: str, action: str) -> None:
+    assert firm_and_hedged(text) == [(action, False)]
+
+
+@pytest.mark.parametrize("text", [
+    "Ideally I would clean the cohort data, we'll see.",
+    "I'll draft the methods section at some point.",
+    "I would tidy the repository eventually.",
+])
+def test_soft_commitments_are_tentative(text: str) -> None:
+    got = commitments.find(text)
+    assert len(got) == 1 and got[0].tentative
+
+
+@pytest.mark.parametrize("text", [
+    "I'll tell you, the deadline scared me.",
+    "I'll say it again, this group really helps.",
+])
+def test_spoken_asides_with_i_will_are_not_commitments(text: str) -> None:
+    assert commitments.find(text) == []
+
+
+def test_scaling_back_is_a_self_correction() -> None:
+    assert actions("I'll review the whole manuscript, well, no, let me scale that back, I'll "
+                   "review the methods.") == ["Review the methods"]

@@ -33,6 +33,10 @@ _INTENT = [
     r"i(?: have|'ve) decided to ",
     r"i (?:also )?(?:plan|intend|commit|promise|want|need|aim|hope) (?:myself )?to ",
     r"i(?:'d| would) like to ",
+    r"what i(?:'ll| will| am going to|'m going to| plan to) do is (?:to )?",
+    # "ideally I would clean the data": a commitment only in the conditional, so hedged
+    r"i(?:'d| would) (?:also |probably |ideally )?(?=[a-z]+ )(?!(?:say|be|have|like|love|"
+    r"suggest|recommend|advise|do|not|never|rather|think|guess|imagine)\b)",
     r"i (?:also )?(?:might|may|could) (?:also |try to )?",
     r"maybe i(?:'ll| will)? (?:also )?",
     r"i(?: am|'m) (?:also )?committing to ",
@@ -44,7 +48,8 @@ RE_INTENT = re.compile(r"(?:^|\b)(" + "|".join(_INTENT) + r")", re.I)
 
 RE_HEDGE = re.compile(
     r"\b(?:i (?:might|may)|maybe|perhaps|possibly|if i (?:have|find|get) (?:the )?time|"
-    r"not promising|probably|"
+    r"not promising|probably|ideally|at some point|some ?time|eventually|if possible|"
+    r"time permitting|i(?:'d| would) (?!like to)|"
     r"if (?:i|there)(?:'s| is)? (?:can|manage|get a chance|(?:enough )?time)|"
     r"no promises|not (?:sure|certain)|we'll see|hopefully|i could|try to)\b", re.I)
 RE_CARRY = re.compile(
@@ -59,7 +64,8 @@ _NOT_ACTIONS = re.compile(
     r"be (?:honest|brief|quick|short|frank|open|clear|fine|ok|okay|happy|glad|real)|"
     r"say (?:thanks|thank you|a few words|a word|hi|hello)|keep (?:it|this) (?:short|brief)|"
     r"go (?:first|next|last|quickly)|start(?: us off| off)?$|begin$|stop (?:there|here)|"
-    r"leave it (?:there|at that)|hand (?:it )?(?:over|back)|let you know|tell you (?:about|what)|"
+    r"leave it (?:there|at that)|hand (?:it )?(?:over|back)|let you know|tell (?:you|ya)\b|"
+    r"say (?:it|this|that) (?:again|once more|out loud)|"
     r"wrap up$|shut up)\b"
     r"|^(?:say|add|mention|share|note|point out)\s+(?:that|something|how|one thing|a thought|"
     r"a quick|quickly)\b"
@@ -76,7 +82,17 @@ present print proofread publish push put read reach record reduce refactor regis
 replace reply request rerun reserve respond return review revise rewrite run save schedule
 search see send set share sign sketch sort spend start study submit summarise summarize talk
 teach test tidy track train transcribe try turn update upload visit wrap write
+calibrate renew rehearse reorganise reorganize repeat rerun restructure scan code debug
+annotate label merge clean plot compute simulate estimate fit validate pilot recruit survey
 """.split())
+# Verbs that start a bare imperative contract ("Two things. One, ask the editor ...").
+# Verbs that also open talk ("See, ...", "Look, ...", "Try this ...") are left out.
+IMPERATIVE_VERBS = ACTION_VERBS - frozenset(
+    "see look go get try turn put set pick figure follow move reach keep find start spend "
+    "repeat survey pilot record file map sort".split())
+_LEAD = re.compile(r"^(?:(?:again|one|two|three|four|first|firstly|second|secondly|third|"
+                   r"thirdly|next|also|and|then|so|number (?:one|two|three)|finally|plus|"
+                   r"well|okay|ok|yeah|right)\b[,:]?\s*)+", re.I)
 _VERBS = "|".join(sorted(ACTION_VERBS))
 # Where one sentence holds several commitments.
 RE_SPLIT = re.compile(
@@ -175,6 +191,12 @@ there here what which who if as than very much more
 """.split())
 
 
+def _imperative(clause: str) -> bool:
+    """A bare imperative said as one's own contract: "Again, read five papers on X."."""
+    rest = _LEAD.sub("", clause).split()
+    return bool(rest) and rest[0].lower() in IMPERATIVE_VERBS and len(rest) >= 3
+
+
 def plausible(action: str) -> bool:
     """Whether an action reads like a step to take: starts like a verb, says something."""
     ws = action.split()
@@ -230,6 +252,8 @@ def find(text: str) -> list[Candidate]:
             continue
         if RE_PASS.search(sentence) and not RE_INTENT.search(RE_PASS.sub("", sentence)):
             continue
+        if _ADVICE.search(sentence):
+            continue  # "If I were you, I would ...": the whole sentence is advice
         phrase = dates.due_phrase(sentence)
         if out and phrase and not RE_INTENT.search(sentence) and _date_only(sentence, phrase):
             # "I will update my statement. By Friday the 13th." -- the date is the last item's.
@@ -239,7 +263,10 @@ def find(text: str) -> list[Candidate]:
             continue
         seen_intent = False
         hedge_ahead = False  # "if I have time, | I'll call my sister": the hedge leads
+        markers = True  # nothing but list markers so far in this sentence ("One, ...")
         for clause in clauses(sentence):
+            starts = markers
+            markers = markers and bool(_LEAD.fullmatch(clause + " "))
             if RE_CARRY.search(clause) and not RE_INTENT.search(RE_CARRY.split(clause)[-1]):
                 # "i'm carrying over my contract next i'll ask ...": run-on, one sentence
                 out.append(Candidate(clause, "", False, True))
@@ -257,7 +284,8 @@ def find(text: str) -> list[Candidate]:
             if found is None:
                 hedge_ahead = hedge_ahead or bool(RE_HEDGE.search(clause))
                 continue
-            if RE_INTENT.search(clause) is None and not seen_intent:
+            if RE_INTENT.search(clause) is None and not seen_intent and not (
+                    starts and _imperative(clause)):
                 continue  # a bare "to ..." only continues an earlier first-person opener
             seen_intent = True
             action, hedged = found

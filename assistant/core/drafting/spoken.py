@@ -35,6 +35,9 @@ def normalise(text: str) -> str:
     # "the table, um, by Thursday": the commas were the pause, not a clause boundary.
     text = re.sub(r",\s*(?:" + _FILLER_WORD + r")\s*,", " ", text, flags=re.I)
     text = _FILLER.sub("", text)
+    # "So yeah, gonna submit the abstract": the subject dropped, as often in speech.
+    text = re.sub(r"(^|[.,;!?]\s+)((?:(?:so|yeah|and|okay|ok|well|right)[,]?\s+)*)gonna\b",
+                  r"\1\2I'm going to", text, flags=re.I)
     for pattern, repl in _CONTRACTIONS:
         text = pattern.sub(repl, text)
     text = re.sub(r"\s+([,.;!?])", r"\1", text)
@@ -46,7 +49,7 @@ def normalise(text: str) -> str:
 # markers ("second i will"), connectives ("and then i'll"), hedges ("maybe i'll").
 LEADERS = frozenset("""
 and but so then also plus next finally lastly first firstly second secondly third thirdly
-fourth maybe perhaps possibly hopefully besides additionally oh okay ok
+fourth maybe perhaps possibly hopefully ideally besides additionally oh okay ok
 """.split())
 # Words after which "i will" continues the same clause rather than starting one:
 # reported or subordinate speech ("i said i will", "if i may", "i think i'll").
@@ -64,8 +67,7 @@ def opener_splits(text: str, openers: Iterable[re.Match[str]]) -> list[int]:
 
     An opener ("i will", "my contract is") starts a new clause unless the word before
     it ties it to what precedes (`PROTECT`); leading words such as "second" or "and"
-    go with the new clause. Offsets already at a punctuation boundary are left to
-    the punctuation-based split.
+    go with the new clause.
     """
     cuts: list[int] = []
     for m in openers:
@@ -82,9 +84,6 @@ def opener_splits(text: str, openers: Iterable[re.Match[str]]) -> list[int]:
             continue
         cut = before[k].start() if k < len(before) else start
         prev = before[k - 1]
-        gap = text[prev.end():cut]
-        if re.search(r"[,.;!?]", gap):
-            continue  # punctuation already separates them
         word = prev.group().lower()
         if word in PROTECT:
             continue
@@ -98,4 +97,5 @@ CORRECTION = re.compile(
     r"forget (?:that|what i (?:just )?said)|let me (?:rephrase|correct (?:that|myself)|"
     r"take that back|change that)|i take (?:that|it) back|on second thought|"
     r"(?:that(?:'s| is| would be)|it(?:'s| is)) (?:way |far |much )?too (?:much|ambitious|big)|"
-    r"sorry,? i mean(?:t)?)\b", re.I)
+    r"sorry,? i mean(?:t)?|well,? no|no,? let me|let me (?:scale|dial|cut) (?:that|it|this) "
+    r"(?:back|down)|scale (?:that|it) (?:back|down))\b", re.I)
