@@ -210,3 +210,114 @@ def test_a_lost_call_source_is_a_gap_not_a_lost_meeting(sinks: dict[str, str],
                                                                       "room")]
     assert all(abs(b[0] - a[1]) < 0.01 for a, b in zip(r, r[1:], strict=False)), r
     store.close()
+
+
+# --- the sound server dies and comes back, with the real app on screen ---------------------
+class PrivateServer:
+    """A PulseAudio daemon of this test alone (others share the default one), with a room
+    and a call null sink; `kill` and `start` it at will."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.socket = folder / "native"
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        env = {**os.environ, "PULSE_RUNTIME_PATH": str(self.folder),
+               "PULSE_STATE_PATH": str(self.folder)}
+        self.proc = subprocess.Popen(
+            ["pulseaudio", "-n", "--daemonize=no", "--system=false", "--exit-idle-time=-1",
+             "--realtime=no", "--high-priority=no", "--use-pid-file=no",
+             f"--log-target=file:{self.folder / 'log'}",
+             "-L", f"module-native-protocol-unix socket={self.socket}",
+             "-L", "module-null-sink sink_name=room", "-L", "module-null-sink sink_name=call"],
+            env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL)
+        assert wait_until(lambda: subprocess.run(
+            ["pactl", "info"], capture_output=True, stdin=subprocess.DEVNULL,
+            env={**os.environ, "PULSE_SERVER": f"unix:{self.socket}"}).returncode == 0, 10), \
+            "the private PulseAudio did not start"
+
+    def kill(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()  # as a crash would: no goodbye to the clients
+            self.proc.wait(timeout=10)
+
+
+@pytest.fixture
+def private_server(pulse: str, tmp_path: Path,
+                   monkeypatch: pytest.MonkeyPatch) -> Iterator[PrivateServer]:
+    folder = tmp_path / "pulse"
+    folder.mkdir()
+    server = PrivateServer(folder)
+    server.start()
+    # libpulse (pulsectl, parec) connects where PULSE_SERVER says.
+    monkeypatch.setenv("PULSE_SERVER", f"unix:{server.socket}")
+    yield server
+    server.kill()
+
+
+@pytest.mark.asyncio
+async def test_the_app_keeps_time_shows_the_loss_and_resumes_when_the_server_restarts(
+        private_server: PrivateServer) -> None:
+    from assistant.core.drafting.contracts import Drafter
+    from assistant.core.settings import Settings
+    from assistant.tui.app import make_app
+    from assistant.tui.screens.timekeeper import TimekeeperScreen
+
+    store = parts.open_store()
+    store.create_circle("Video circle", ["Ana", "Ben"])
+
+    class NoModel:  # the live transcript is not under test here
+        def transcribe(self, *a: object, **k: object) -> list[object]:
+            return []
+
+    app = make_app(settings=Settings(), store=store, transcriber_factory=NoModel,  # type: ignore[arg-type]
+                   drafter_factory=lambda: Drafter(None), circle="Video circle",
+                   source_factory=lambda: pulse_mod.PulseSource("room.monitor", label="room"),
+                   call_source_factory=lambda: pulse_mod.PulseSource("call.monitor",
+                                                                     label="call"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("c")
+        assert "call's audio" in str(app.screen.query_one("#consent-text").render())
+        await pilot.press("1", "2", "r")
+        assert isinstance(app.screen, TimekeeperScreen)
+        session = app.session
+        assert session is not None and session.call_recorder is not None
+
+        async def until(cond: Callable[[], bool], timeout: float) -> bool:
+            deadline = time.monotonic() + timeout
+            while not cond():
+                if time.monotonic() > deadline:
+                    return False
+                await pilot.pause(0.05)
+            return True
+
+        def state() -> str:
+            return str(app.screen.query_one("#rec-state").render())
+
+        assert await until(lambda: all(r.seconds_written > 1.0 for r in session.recorders), 15)
+        t_fault = session.timekeeper.now()
+        private_server.kill()
+        assert await until(lambda: "ROOM AND CALL TRACK LOST" in state(), 2.0), state()
+        clock_then = str(app.screen.query_one("#clockbar").render())
+        await pilot.pause(2.5)
+        assert str(app.screen.query_one("#clockbar").render()) != clock_then  # time is kept
+        private_server.start()
+        assert await until(lambda: "REC" in state() and "LOST" not in state(), 15), state()
+        t_back = session.timekeeper.now()
+        written = {r.track: r.seconds_written for r in session.recorders}
+        assert await until(lambda: all(r.seconds_written > written[r.track] + 1.0
+                                       for r in session.recorders), 10)
+        session.end()
+        mid = session.meeting.id
+        for track in ("room", "call"):
+            spans = [(c.start, c.start + c.frames / 16000)
+                     for c in track_chunks(store, mid, track)]
+            before = [s for s in spans if s[1] <= t_fault + 0.6]
+            after = [s for s in spans if s[0] >= t_fault + 1.0]
+            assert before and after and len(before) + len(after) == len(spans), spans
+            assert sum(b - a for a, b in before) >= 1.0  # what came before the fault is kept
+            assert after[0][0] - before[-1][1] > 2.0  # the time away is a gap
+            assert after[0][0] <= t_back + 0.5
+    store.close()

@@ -300,7 +300,7 @@ class PulseSource:
                     if self.lost is None and cur is not None and not any(
                             s.name == cur for s in pulse.source_list()):
                         self._gone.set()
-            except pulsectl.PulseError:
+            except (pulsectl.PulseError, pulsectl.PulseDisconnected):
                 pass  # the server went away; reconnect
             finally:
                 self._watch_pulse = None

@@ -222,10 +222,10 @@ class TimekeeperScreen(BaseScreen):
         lost = s.track_lost()
         if lost and not self.record_error:
             # The meeting goes on: say which track is silent and why (checked every tick).
-            state.update(Text(f"✖ {' and '.join(sorted(lost)).upper()} TRACK LOST",
+            tracks = [t for t in ("room", "call") if t in lost]
+            state.update(Text(f"✖ {' and '.join(tracks).upper()} TRACK LOST",
                               style="bold red"))
-            extra = "; ".join(f"{t}: {why}, waiting for it to return"
-                              for t, why in sorted(lost.items()))
+            extra = "; ".join(f"{t}: {lost[t]}, waiting for it to return" for t in tracks)
         self.query_one("#level", LevelMeter).show(rec.level if rec else 0.0, s.is_recording)
         self.query_one("#call-level", LevelMeter).show(call.level if call else 0.0,
                                                        s.is_recording)
