@@ -18,6 +18,7 @@ import argparse
 import datetime as dt
 import json
 import random
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -219,7 +220,7 @@ def actions_for(field_: dict[str, list[str]], rng: random.Random) -> list[Action
                "Review the manuscript"),
         Action("block two hours every morning for writing",
                "blocked two hours every morning for writing", "the writing time",
-               ["block", "morning"], "Block two hours every morning for writing"),
+               ["block", "hour|morning"], "Block two hours every morning for writing"),
         Action(f"order the parts for the {tool}", f"ordered the parts for the {tool}",
                "the parts order", ["order", "part"], f"Order the parts for the {tool}"),
     ]
@@ -425,7 +426,7 @@ def meeting(index: int, rng: random.Random) -> dict[str, Any]:
             "My problem is time. the", "My problem is time. The"))
         for adviser in rng.sample([x for x in present if x != n], 2):
             h = acts[adviser].pop()
-            text = _cap(rng.choice(ADVICE).format(h=h.base.replace("my ", "your "), n=n))
+            text = _cap(rng.choice(ADVICE).format(h=re.sub(r"\bmy\b", "your", h.base), n=n))
             traps.setdefault(adviser, []).append({"text": text, "keys": h.keys,
                                                   "class": "advice"})
             b.say(adviser, "challenges", text)
