@@ -160,3 +160,42 @@ def test_run_on_restatement_then_outcome(text: str) -> None:
 def test_every_item_gets_a_suggestion_even_when_undecided() -> None:
     got = reportback.suggest("I read the chapters.", [SURVEY, CHAPTERS])
     assert [(s.item_id, s.status) for s in got] == [(5, None), (6, "done")]
+
+
+@pytest.mark.parametrize("text, item, expected", [
+    ("I'm carrying the survey with the participants over to the next round.", SURVEY,
+     "carried_over"),
+    ("The chapters are off the table, the course changed.", CHAPTERS, "dropped"),
+    ("I did not do the survey and I won't, I'm letting it go.", SURVEY, "dropped"),
+    ("I won't be doing the survey anymore, we cancelled it.", SURVEY, "dropped"),
+    ("I got through about a third of the chapters before the week ran out.", CHAPTERS,
+     "partial"),
+    ("The survey sat on my desk untouched.", SURVEY, "not_done"),
+    ("I started to think about the survey but did not actually do any of it.", SURVEY,
+     "not_done"),
+    ("All ten surveys are collected and filed.", SURVEY, "done"),
+    ("The survey? All of it, every bit, last week.", SURVEY, "done"),
+    ("I wasn't here last time. It was not easy, but I did finish the chapters.", CHAPTERS,
+     "done"),
+    ("I didn't think I would manage, but the survey is done.", SURVEY, "done"),
+    ("The participants cancelled twice, so no survey yet.", SURVEY, "not_done"),
+])
+def test_more_outcomes_from_meaning(text: str, item: tuple[int, str],
+                                    expected: str | None) -> None:
+    assert status(text, [item]) == [expected]
+
+
+def test_a_bare_verdict_goes_with_the_item_named_next() -> None:
+    assert status("The chapters, partially. I started but didn't finish. Done. I ran the survey "
+                  "with everyone.", [CHAPTERS, SURVEY]) == ["partial", "done"]
+
+
+def test_numbers_do_not_name_an_item() -> None:
+    two = (7, "Read two papers on grain boundaries")
+    assert status("I gave up on the grain boundary papers. I'm carrying the survey over to the "
+                  "next two weeks.", [two, SURVEY]) == ["dropped", "carried_over"]
+
+
+def test_a_missed_meeting_is_not_an_outcome() -> None:
+    assert status("I missed the last meeting, so this is about the chapters. Not done. I never "
+                  "started the chapters.", [CHAPTERS]) == ["not_done"]

@@ -37,38 +37,54 @@ _NOT_DID = r"(?:did ?n[o']t|did not|have ?n[o']t|have not|has ?n[o']t|has not|ne
 # Checked in this order; a clause may hold several, combined in `_combine`.
 CUES: list[tuple[str, re.Pattern[str]]] = [
     ("carried_over", re.compile(
-        r"\b(?:carry(?:ing)?(?: \w+){0,3} over|carried(?: \w+){0,3} over|"
+        r"\b(?:carry(?:ing)?(?: [\w']+){0,6} (?:over|forward)|carried(?: [\w']+){0,6} "
+        r"(?:over|forward)|"
         r"roll(?:ing|ed)?(?: \w+){0,2} over|still (?:working|going) on|"
         r"keep(?:ing)? (?:it|that|this)(?: one)? (?:for|on|going|into)|"
         r"same (?:contract|one|thing) (?:again|next)|"
         r"(?:it|that|this)(?: one)? (?:goes|moves|stays) (?:on|onto|into|to) (?:my|the) next)\b",
         re.I)),
     ("dropped", re.compile(
-        r"\b(?:drop(?:ped|ping)?|abandon(?:ed|ing)?|let (?:it|that|this)(?: one)? go|no longer|"
+        r"\b(?:drop(?:ped|ping)?|abandon(?:ed|ing)?|let(?:ting)? (?:it|that|this)(?: one)? go|"
+        r"no longer|off the table|off my (?:list|plate)|doesn't matter (?:now|any ?more)|"
+        r"for good|and i won't|and i(?:'m| am) not going to|not going to happen|"
         r"gave up on|giving up on|given up on|not (?:relevant|needed|necessary) any ?more|"
         r"decided (?:against|not to)|(?:not|never) going to do (?:it|that)|scrap(?:ped|ping)|"
-        r"cancel(?:l?ed|ling)?|shelv(?:ed|ing)|(?:took|taking|take) (?:it|that) off (?:my|the) "
-        r"list|not worth (?:it|doing)|no point)\b", re.I)),
+        r"(?:i|we)(?: have|'ve)? cancel+ed|(?:won't|will not|not going to) be doing|"
+        r"not doing (?:it|that|this) any ?more|(?:is|was|got|been) cancel+ed|shelv(?:ed|ing)|"
+        r"(?:took|taken|taking|take)(?: [\w']+){1,6} off "
+        r"(?:my|the) (?:list|plate)|not worth (?:it|doing)|no point)\b", re.I)),
     ("partial", re.compile(
         r"\b(?:partly|partially|part of (?:it|them|that|the)|"
         r"the (?:first|second|last) (?:part|half)|"
-        r"half(?:way)?|some of|most of|a bit of|(?<!n't )(?<!not )(?<!never )(?:started|began)|"
+        r"half(?:way)?|some of|most of|a bit of|(?<!n't )(?<!not )(?<!never )"
+        r"(?:started|began)(?! to (?:think|look|wonder|consider))|"
         rf"one of the|(?:{_NUM}) (?:out )?of (?:the |my |those )?(?:{_NUM})\b|not all|"
         r"not (?:quite|completely|entirely|fully)|in progress|"
         r"mostly|almost|nearly|except|apart from|only (?:managed|got|did)|made (?:some|a bit of|"
-        r"good) progress|part way|partway)\b", re.I)),
+        r"good) progress|part way|partway|a (?:third|quarter|fifth|fraction|portion|chunk)|"
+        rf"(?:{_NUM}) percent|the first (?:\w+ )?(?:weeks|pages|sections|chapters|days)|"
+        r"the rest (?:is|are|still)|got through (?:about |only |roughly )?(?:a|some|part))\b",
+        re.I)),
     ("not_done", re.compile(
         rf"\b(?:{_NEG} (?:\w+ ){{0,2}}(?:get|got|do|did|done|start|started|finish|finished|"
-        r"manage|managed|able|happen|happened|touch|touched|make|made|time|progress|chance|"
+        r"manage|managed|able|happen|happened|touch|touched|make|made|progress|chance|"
         r"look|looked|write|wrote|send|sent|even)|"
-        rf"(?:i|we) (?:\w+ )?{_NOT_DID} [a-z]+|^not\b|not yet|not done|not finished|no progress|"
+        rf"(?:i|we) (?:\w+ )?{_NOT_DID} (?!think|expect|imagine|believe|know)[a-z]+|^not\b|"
+        r"not yet|no \w+ yet|not done|not finished|no progress|untouched|sat on my desk|"
         r"failed to|no time|got stuck|(?:i was|i'm|i am) stuck|ran out of time|fell through|"
         r"slipped|nothing happened|didn't happen|not (?:at all|a single)|never got)\b", re.I)),
     ("done", re.compile(
         r"\b(?:done|did (?:it|that|them|all|both|everything)|finished|complete|completed|"
         r"submitted|sent|got it|managed|accomplished|succeeded|applied|all set|wrapped up|"
         r"handed (?:it )?in|ticked (?:it |that )?off|crossed (?:it |that )?off|delivered|"
-        r"went (?:well|fine|through)|it's in|that's in|(?:both|all|each|every) of them|i did\b)\b",
+        r"went (?:well|fine|through)|it's in|that's in|(?:both|all|each|every) of them|i did\b|"
+        r"all of it|every bit|the whole (?:thing|lot)|(?:is|are) (?:now )?(?:up|out|live|in)$|"
+        r"(?:is|are|was|were) (?:now )?(?:up|out|live) (?:on|and)|can now|is now able|"
+        # passive completion: "all thirty reports are graded", "the room is booked"
+        r"(?:is|are|was|were|'s) (?:now |all |fully |finally )?(?!(?:delayed|postponed|stalled|"
+        r"blocked|stuck|cancel+ed|scrapped|dropped|supposed|needed|planned|asked|meant)\b)"
+        r"[a-z]{3,}ed\b)",
         re.I)),
 ]
 _RANK = {status: n for n, (status, _) in enumerate(CUES)}
@@ -88,8 +104,13 @@ spun stood stuck swam threw understood woke wore won wound
 # Past forms that report an intention or attempt, not an outcome.
 _NOT_OUTCOME = frozenset("""
 tried wanted planned intended hoped meant needed decided promised said supposed thought
-started used seemed felt stuck
+started used seemed felt stuck cancelled canceled postponed delayed missed failed stalled blocked
+refused declined rejected asked
 """.split())
+_ATTEMPT = re.compile(r"\b(?:tried|wanted|meant|planned|hoped|intended|was going|were going|"
+                      r"was supposed|had hoped) to\b", re.I)
+_MODAL = frozenset("to will would 'll can could should might may must did didn't not don't "
+                   "won't".split())
 _PAST_ACTION = re.compile(r"\b(?:i|we)(?: (?:also|then|just|finally|actually))? ([a-z]+)\b", re.I)
 # Where a new clause starts in run-on report-back text: a first-person subject
 # with a verb, or a verdict about "that one" / "it".
@@ -106,9 +127,16 @@ class Suggestion:
     quote: str
 
 
-def _past_action(clause: str) -> bool:
-    for m in _PAST_ACTION.finditer(clause):
-        verb = m.group(1).lower()
+def _past_action(clause: str, anywhere: bool = False) -> bool:
+    """A first-person past-tense verb ("I ran"); with `anywhere`, any past verb in a clause
+    about the item ("the reading group met on Thursday")."""
+    if _ATTEMPT.search(clause):
+        return False
+    words = re.findall(r"[a-z']+", clause.lower())
+    # "to read", "will read": not a past verb
+    verbs = ([w for w, before in zip(words, ["", *words], strict=False) if before not in _MODAL]
+             if anywhere else [m.group(1).lower() for m in _PAST_ACTION.finditer(clause)])
+    for verb in verbs:
         if verb in _NOT_OUTCOME:
             continue
         if verb in _IRREGULAR_PAST or (verb.endswith("ed") and len(verb) > 4
@@ -117,18 +145,33 @@ def _past_action(clause: str) -> bool:
     return False
 
 
-def status_of(clause: str) -> str | None:
-    """What one clause says became of an item, from its meaning; None when it says nothing."""
+# Nothing of it was done, whatever else was started ("I started to think about it but
+# did not actually do any of it").
+_NONE_OF_IT = re.compile(r"\b(?:(?:any|none) of (?:it|them)|not at all|untouched|never started|"
+                         r"did ?n[o']t (?:even )?start|"
+                         r"not a (?:single )?(?:word|page|line|thing))\b", re.I)
+_REFERS = re.compile(r"\b(?:it|them|that|those|both|each|all|every)\b", re.I)
+
+
+def status_of(clause: str, names_item: bool = True) -> str | None:
+    """What one clause says became of an item, from its meaning; None when it says nothing.
+
+    A bare past-tense action counts as done only when the clause names the item or
+    refers back to it ("I missed the last meeting" reports nothing about the item).
+    """
     found = {status for status, pattern in CUES if pattern.search(clause)}
     if "carried_over" in found:
         return "carried_over"
     if "dropped" in found:
         return "dropped"
+    if "not_done" in found and _NONE_OF_IT.search(clause):
+        return "not_done"
     if "partial" in found:
         return "partial"
     if "not_done" in found:
         return "not_done"
-    if "done" in found or _past_action(clause):
+    if "done" in found or (_past_action(clause, anywhere=names_item) and (
+            names_item or _REFERS.search(clause))):
         return "done"
     return None
 
@@ -140,6 +183,8 @@ def _combine(statuses: list[str]) -> str:
     for decided in ("carried_over", "dropped"):
         if decided in have:
             return decided
+    if "none_of_it" in have:
+        return "not_done"
     if "partial" in have or {"done", "not_done"} <= have and len(statuses) > 1 and \
             statuses.index("done") < statuses.index("not_done"):
         return "partial"
@@ -163,11 +208,17 @@ def _clauses(text: str) -> list[str]:
     return out
 
 
+# Numbers name no item: "the next two weeks" is not "read two papers".
+_NUMBERS = frozenset(content_stems("one two three four five six seven eight nine ten eleven "
+                                   "twelve twenty thirty half first second third"))
+
+
 def _stems_match(a: str, b: str) -> bool:
     if a == b:
         return True
     short, long_ = sorted((a, b), key=len)
-    return len(short) >= 4 and long_.startswith(short)
+    # "submitt"/"submit", "analys"/"analysis"; not "part"/"partially"
+    return len(short) >= 4 and len(long_) - len(short) <= 3 and long_.startswith(short)
 
 
 def _overlap(item: set[str], clause: set[str]) -> int:
@@ -179,29 +230,39 @@ def suggest(text: str, items: Sequence[tuple[int, str]]) -> list[Suggestion]:
     a suggestion (status None when nothing said decides it)."""
     if not items:
         return []
-    stems = {item_id: content_stems(t) for item_id, t in items}
+    stems = {item_id: content_stems(t) - _NUMBERS for item_id, t in items}
     found: dict[int, list[tuple[str, str]]] = {item_id: [] for item_id, _ in items}
     unnamed: list[tuple[str, str]] = []  # outcomes said before any item was named
     topic: int | None = None
+    verdict: tuple[str, str] | None = None  # "Done." said just before naming the item
+
+    def place(target: int | None, said: tuple[str, str]) -> None:
+        if target is None and len(items) == 1:
+            target = items[0][0]
+        (unnamed if target is None else found[target]).append(said)
+
     for clause in _clauses(text):
         words = content_stems(clause)
         scores = {i: _overlap(s, words) for i, s in stems.items()}
         best = max(scores.values())
         named = [i for i, n in scores.items() if n == best and n > 0]
+        if verdict is not None:
+            # a bare verdict goes with the item named right after it, if that is a new one
+            place(named[0] if len(named) == 1 and named[0] != topic else topic, verdict)
+            verdict = None
         if len(named) == 1:
             topic = named[0]
         if RE_RESTATE.search(clause):
             continue  # "my contract was to finish X": names X, decides nothing
-        status = status_of(clause)
+        status = status_of(clause, names_item=bool(named))
         if status is None:
             continue
-        target = topic if len(named) != 1 else named[0]
-        if target is None and len(items) == 1:
-            target = items[0][0]
-        if target is None:
-            unnamed.append((status, clause))
-        else:
-            found[target].append((status, clause))
+        if not named and len(clause.split()) <= 2 and len(items) > 1:
+            verdict = (status, clause)
+            continue
+        place(topic if len(named) != 1 else named[0], (status, clause))
+    if verdict is not None:
+        place(topic, verdict)
     out: list[Suggestion] = []
     for item_id, _ in items:
         said = found[item_id]
@@ -210,7 +271,8 @@ def suggest(text: str, items: Sequence[tuple[int, str]]) -> list[Suggestion]:
         if not said:
             out.append(Suggestion(item_id, None, ""))
             continue
-        status = _combine([s for s, _ in said])
+        status = _combine([s for s, _ in said] + [
+            "none_of_it" for _, c in said if _NONE_OF_IT.search(c) and status_of(c) == "not_done"])
         quote = ", ".join(c for _, c in said)
         out.append(Suggestion(item_id, status, quote))
     return out
