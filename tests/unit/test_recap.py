@@ -174,3 +174,24 @@ def test_ics_escapes_and_folds_long_unicode_lines(tmp_path: Path) -> None:
     assert f"Ana: {text} (by 2024-03-20)" in str(ev["DESCRIPTION"])
     assert str(ev["SUMMARY"]).startswith("Zürich; Ölberg, Café")
     store.close()
+
+
+def test_every_open_previous_item_of_an_attendee_is_listed(tmp_path: Path) -> None:
+    store = Store(tmp_path / "db.sqlite3")
+    circle = store.create_circle("Beta Circle", ["Ana", "Ben", "Cai"])
+    ana, ben, cai = store.members(circle)
+    m1 = store.create_meeting(circle, "2024-02-27", "2024-03-12", "import")
+    booked = store.add_item(m1.id, ana.id, "Book the lab", status="approved")
+    store.add_item(m1.id, ana.id, "Email the chair", status="approved")
+    store.add_item(m1.id, cai.id, "Print the poster", status="approved")
+    m2 = store.create_meeting(circle, "2024-03-12", "2024-03-26", "import")
+    store.set_attendance(m2.id, {ana.id: True, ben.id: True, cai.id: False})
+    store.set_report_back(m2.id, booked.id, "done", confirmed=False, quote="Booked.")
+    data = recap.recap_data(store, m2.id)
+    # Cai is away: nothing of theirs is listed; Ana's undecided item is, as not reported.
+    assert [(r["member"], r["item"], r["status"]) for r in data["report_back"]] == [
+        ("Ana", "Book the lab", "done"), ("Ana", "Email the chair", "not_reported")]
+    md = recap.recap_markdown(store, m2.id)
+    assert "**Ana**: Email the chair — not reported\n" in md
+    assert "Book the lab — done (suggested)" in md
+    store.close()

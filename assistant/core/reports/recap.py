@@ -15,8 +15,10 @@ from typing import Any
 
 from assistant.core.store.store import Store
 
+NOT_REPORTED = "not_reported"  # listed in a recap only, never stored as a status
 STATUS_WORDS = {"done": "done", "partial": "partly done", "not_done": "not done",
-                "dropped": "dropped", "carried_over": "carried over"}
+                "dropped": "dropped", "carried_over": "carried over",
+                NOT_REPORTED: "not reported"}
 
 
 def recap_data(store: Store, meeting_id: int) -> dict[str, Any]:
@@ -29,10 +31,19 @@ def recap_data(store: Store, meeting_id: int) -> dict[str, Any]:
         for i in store.items(meeting_id)
     ]
     report = []
+    reported = set()
     for r in store.report_back(meeting_id):
         item = store.item(r.item_id)
+        reported.add(item.id)
         report.append({"member": names[item.member_id], "item": item.text, "status": r.status,
                        "confirmed": r.confirmed, "quote": r.quote})
+    # Every open item of each attendee's last meeting is listed, decided or not: a recap
+    # that silently leaves a contract out reads as if it never existed.
+    for member in store.attendees(meeting_id):
+        for item in store.open_items_before(circle, member.id, meeting.date, exclude=meeting.id):
+            if item.id not in reported:
+                report.append({"member": names[member.id], "item": item.text,
+                               "status": NOT_REPORTED, "confirmed": False, "quote": ""})
     return {
         "meeting": {"id": meeting.id, "circle": circle.name, "date": meeting.date,
                     "next_meeting": meeting.next_meeting},
@@ -55,7 +66,7 @@ def recap_markdown(store: Store, meeting_id: int) -> str:
     if data["report_back"]:
         lines += ["## Report-back", ""]
         for r in data["report_back"]:
-            mark = "" if r["confirmed"] else " (suggested)"
+            mark = "" if r["confirmed"] or r["status"] == NOT_REPORTED else " (suggested)"
             lines.append(f"- **{r['member']}**: {r['item']} — {STATUS_WORDS[r['status']]}{mark}")
         lines.append("")
     lines += ["## Contracts for the next two weeks", ""]
