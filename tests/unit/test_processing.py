@@ -1,0 +1,219 @@
+"""The processing flow (services/processing.py): audio slices and the second pass, member
+writes, and the flow run twice, interrupted and without audio (scripted transcriber)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from assistant.core.drafting.attribution import TurnSpan, Utterance
+from assistant.core.speech.types import SpeechSegment, Word
+from assistant.services.processing import _slice, refine_contracts
+
+RATE = 16000
+
+
+def _ramp(start: float, seconds: float) -> tuple[float, np.ndarray]:
+    """Audio whose every sample encodes its own meeting time, so slices can be checked."""
+    n = int(seconds * RATE)
+    return start, (start + np.arange(n) / RATE).astype(np.float64)
+
+
+def test_slice_picks_the_piece_that_covers_the_range_among_overlapping_ones() -> None:
+    pieces = [_ramp(9.0, 12.0), _ramp(19.5, 8.0)]  # [9, 21) and [19.5, 27.5) overlap
+    start, audio = _slice(pieces, 19.5, 26.0)
+    assert start == 19.5
+    assert len(audio) == int(6.5 * RATE)
+    assert abs(audio[0] - 19.5) < 1e-6 and abs(audio[-1] - 26.0) < 1e-3
+
+
+def test_slice_reports_a_later_true_start() -> None:
+    pieces = [_ramp(10.0, 5.0)]
+    start, audio = _slice(pieces, 8.0, 12.0)
+    assert start == 10.0 and abs(audio[0] - 10.0) < 1e-6 and len(audio) == 2 * RATE
+
+
+def test_slice_outside_every_piece_is_empty() -> None:
+    start, audio = _slice([_ramp(0.0, 1.0)], 5.0, 6.0)
+    assert audio.size == 0 and start == 5.0
+
+
+class EchoTranscriber:
+    """Says where its audio starts and ends, as two words with those times."""
+
+    name = "echo"
+
+    def __init__(self) -> None:
+        self.prompts: list[str | None] = []
+
+    def transcribe(self, audio, offset=0.0, progress=None, prompt=None):  # type: ignore[no-untyped-def]
+        self.prompts.append(prompt)
+        first, last = float(audio[0]), float(audio[-1])
+        words = (Word(first + 0.1, first + 0.2, " early", 1.0),
+                 Word(first + 1.2, last - 1.2, " committed", 1.0),
+                 Word(last - 0.2, last - 0.1, " late", 1.0))
+        return [SpeechSegment(words[0].start, words[-1].end, "x", words)]
+
+
+def test_second_pass_replaces_only_contracts_turns_and_keeps_words_inside_the_turn() -> None:
+    check = TurnSpan(1, 7, "Ana", "check_in", 0.0, 5.0)
+    turn_a = TurnSpan(2, 7, "Ana", "contracts", 10.0, 20.0)
+    turn_b = TurnSpan(3, 8, "Ben", "contracts", 20.5, 26.0)
+    pieces = [_ramp(9.0, 12.0), _ramp(19.5, 7.5)]
+    first = [Utterance(check, 0.0, 5.0, "hello"), Utterance(turn_a, 10.0, 20.0, "misheard"),
+             Utterance(turn_b, 20.5, 26.0, "misheard too")]
+    t = EchoTranscriber()
+    out = refine_contracts(t, pieces, first, {7: "Words: Ana advisor.", 8: "Words: Ben."})
+    texts = {u.turn.turn_id: u.text for u in out if u.turn}
+    assert texts[1] == "hello"
+    # The padded audio's first and last words lie outside the turn and are dropped.
+    assert texts[2] == "committed" and texts[3] == "committed"
+    assert t.prompts == ["Words: Ana advisor.", "Words: Ben."]
+    assert [u.start for u in out] == sorted(u.start for u in out)
+
+
+def test_an_item_carried_over_by_the_timekeeper_is_not_drafted_twice() -> None:
+    import datetime as dt
+
+    from assistant.core.drafting.contracts import DraftItem
+    from assistant.core.store.store import Store
+    from assistant.services.processing import MemberAnalysis, write_member
+
+    store = Store(":memory:")
+    circle = store.create_circle("C", ["Ana"])
+    ana = store.members(circle)[0]
+    old_meeting = store.create_meeting(circle, "2026-02-19", "2026-03-05", "manual", "closed")
+    old = store.add_item(old_meeting.id, ana.id, "Finish the review", status="approved")
+    meeting = store.create_meeting(circle, "2026-03-05", "2026-03-19", "live", "open")
+    # The timekeeper pressed "carry over" at Ana's report-back turn.
+    store.add_item(meeting.id, ana.id, old.text, origin="carry", carried_from=old.id)
+    due = dt.date(2026, 3, 19)
+    analysis = MemberAnalysis(ana.id, drafts=[
+        DraftItem(old.text, due, False, "I'm carrying it over.", 1.0, 2.0, "carry", old.id),
+        DraftItem("Email the editor", due, False, "I will email the editor.", 3.0, 4.0, "rule"),
+    ])
+    assert write_member(store, meeting.id, analysis) == 1
+    texts = sorted(i.text for i in store.items(meeting.id))
+    assert texts == ["Email the editor", "Finish the review"]
+
+
+# --- the flow itself, with a scripted transcriber (logic only; tests/tui/test_one_flow.py
+# --- runs the real models through all three callers) --------------------------------------
+
+
+class Scripted:
+    """Hears two contracts, one per member, wherever its audio covers them."""
+
+    name = "scripted"
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def transcribe(self, audio, offset=0.0, progress=None, prompt=None):  # type: ignore[no-untyped-def]
+        self.calls += 1
+        end = offset + len(audio) / RATE
+        said = [(0.5, 2.5, "I will send the survey to ten students."),
+                (3.5, 5.5, "I will email two more labs.")]
+        return [SpeechSegment(a, b, t) for a, b, t in said if offset <= (a + b) / 2 < end]
+
+
+def _meeting():  # type: ignore[no-untyped-def]
+    from assistant.core.store.store import Store
+
+    store = Store(":memory:")
+    circle = store.create_circle("C", ["Ana", "Ben"])
+    ana, ben = store.members(circle)
+    m = store.create_meeting(circle, "2026-03-05", "2026-03-19", "live")
+    store.set_attendance(m.id, {ana.id: True, ben.id: True})
+    store.add_turns(m.id, [(ana.id, "contracts", 0.0, 3.0), (ben.id, "contracts", 3.0, 6.0)])
+    return store, m.id
+
+
+def test_the_flow_runs_once_and_a_second_run_changes_nothing() -> None:
+    from assistant.core.drafting.contracts import Drafter
+    from assistant.core.store.status import MeetingStatus
+    from assistant.services import processing
+
+    store, mid = _meeting()
+    t, built = Scripted(), []
+    models = processing.Models(lambda: t, lambda: built.append(1) or Drafter(None))
+    audio = [(0.0, np.full(6 * RATE, 0.1, dtype=np.float32))]
+    seen: list[str] = []
+
+    class Noted(processing.Listener):
+        def drafted(self, member, items):  # type: ignore[no-untyped-def]
+            seen.append(f"{member.name}: {items}")
+
+    processing.process(store, mid, models, contract_pass="off", audio=audio, listener=Noted())
+    assert store.meeting(mid).status == MeetingStatus.DRAFTED
+    assert seen == ["Ana: 1", "Ben: 1"] and t.calls == 1 and built == [1]
+    items = store.items(mid)
+    segments = store.segments(mid)
+    processing.process(store, mid, models, contract_pass="off", audio=audio, listener=Noted())
+    assert store.items(mid) == items and store.segments(mid) == segments and t.calls == 1
+    assert seen == ["Ana: 1", "Ben: 1"]
+
+
+def test_a_transcript_is_written_once() -> None:
+    from assistant.core.store.status import MeetingStatus
+    from assistant.services import processing
+
+    store, mid = _meeting()
+    spans = processing.spans_for(store, mid)
+    said = [Utterance(spans[0], 0.5, 2.5, "I will send the survey.")]
+    assert processing.write_transcript(store, mid, said, 6.0) == 1
+    # Another process got there first: nothing is written twice.
+    assert processing.write_transcript(store, mid, said, 6.0) is None
+    assert len(store.segments(mid)) == 1
+    m = store.meeting(mid)
+    assert (m.status, m.duration) == (MeetingStatus.TRANSCRIBED, 6.0)
+
+
+def test_a_drafting_failure_keeps_the_transcript_and_the_rerun_drafts_the_rest() -> None:
+    from assistant.core.drafting.contracts import Drafter
+    from assistant.core.store.status import MeetingStatus
+    from assistant.services import processing
+
+    class Failing(Drafter):
+        def draft(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+            if self.ok == 0:
+                raise RuntimeError("the model crashed")
+            self.ok -= 1
+            return super().draft(*args, **kwargs)
+
+    store, mid = _meeting()
+    failing = Failing(None)
+    failing.ok = 1  # type: ignore[attr-defined]
+    t = Scripted()
+    audio = [(0.0, np.full(6 * RATE, 0.1, dtype=np.float32))]
+    with pytest.raises(RuntimeError):
+        processing.process(store, mid, processing.Models(lambda: t, lambda: failing),
+                           contract_pass="off", audio=audio)
+    assert store.meeting(mid).status == MeetingStatus.TRANSCRIBED
+    assert [i.text for i in store.items(mid)] == ["Send the survey to ten students"]
+    # The retry (the end screen's r, or `pmc meeting resume`) hears nothing again.
+    processing.process(store, mid, processing.Models(lambda: t, lambda: Drafter(None)),
+                       contract_pass="off", audio=audio)
+    assert t.calls == 1 and store.meeting(mid).status == MeetingStatus.DRAFTED
+    assert [i.text for i in store.items(mid)] == ["Send the survey to ten students",
+                                                 "Email two more labs"]
+
+
+def test_nothing_recorded_needs_no_model() -> None:
+    from assistant.core.store.status import MeetingStatus
+    from assistant.services import processing
+
+    def never():  # type: ignore[no-untyped-def]
+        raise AssertionError("no model without audio")
+
+    store, mid = _meeting()
+    processing.process(store, mid, processing.Models(never, never), contract_pass="prompted",
+                       audio=[])
+    assert store.meeting(mid).status == MeetingStatus.DRAFTED and store.items(mid) == []
+
+
+def test_an_unknown_contract_pass_is_refused() -> None:
+    from assistant.services import processing
+
+    with pytest.raises(ValueError, match="contract_pass"):
+        processing.needs_second_pass("loud", [(0.0, np.zeros(10, dtype=np.float32))])
