@@ -33,7 +33,8 @@ from assistant.core.audio.recorder import ChunkInfo, chunk_name
 from assistant.core.drafting.contracts import Drafter
 from assistant.core.drafting.llm import LocalLLM
 from assistant.core.settings import Settings
-from assistant.core.speech.transcribe import FasterWhisperTranscriber, Segment
+from assistant.core.speech.transcribe import FasterWhisperTranscriber
+from assistant.core.speech.types import SpeechSegment
 from assistant.core.store.status import MeetingStatus
 from assistant.core.store.store import Circle, Store
 from assistant.services import resume
@@ -57,7 +58,7 @@ class Spy:
         self.prompts: list[str | None] = []
 
     def transcribe(self, audio: np.ndarray, offset: float = 0.0, progress: Any = None,
-                   prompt: str | None = None) -> list[Segment]:
+                   prompt: str | None = None) -> list[SpeechSegment]:
         self.prompts.append(prompt)
         return self.real.transcribe(audio, offset=offset, progress=progress, prompt=prompt)
 
