@@ -1,8 +1,9 @@
 """SIGKILL a recording process at random moments; recover() must return every sample up to ~1 s.
 
 The child is this file run as a script: it records a WAV of a sample-counter ramp through
-FileSource(realtime=True) into chunk files, and is killed without warning. The ramp makes any
-lost, doubled or reordered sample show up as a mismatch against the source.
+FileSource(realtime=True) into chunk files, and a second ramp (shifted) as a call track into
+the same folder, as a circle meeting by video does, and is killed without warning. The ramps
+make any lost, doubled or reordered sample show up as a mismatch against the source.
 """
 
 from __future__ import annotations
@@ -27,19 +28,28 @@ RUNS = 6
 MAX_LOSS = 1.0  # the design promise: a crash loses at most the last second
 
 
-def ramp(n: int) -> np.ndarray:
-    return ((np.arange(n) % 65536) - 32768).astype(np.int16)
+CALL_SHIFT = 12345  # the call track's ramp starts elsewhere: no sample can pass for the room's
+
+
+def ramp(n: int, shift: int = 0) -> np.ndarray:
+    return (((np.arange(n) + shift) % 65536) - 32768).astype(np.int16)
 
 
 def child(wav: str, out_dir: str) -> None:
-    from assistant.core.audio.recorder import FileSource, Recorder
+    from assistant.core.audio.recorder import ChunkNumbers, FileSource, Recorder
 
     src = FileSource(Path(wav), realtime=True)
-    rec = Recorder(Path(out_dir), source=src, chunk_seconds=1.0)
+    call_src = FileSource(ramp(int(SECONDS * RATE), CALL_SHIFT), realtime=True)
+    numbers = ChunkNumbers(Path(out_dir))
+    rec = Recorder(Path(out_dir), source=src, chunk_seconds=1.0, numbers=numbers)
+    call = Recorder(Path(out_dir), source=call_src, chunk_seconds=1.0, numbers=numbers,
+                    track="call")
     rec.start()
+    call.start()
     print(f"started {src.started_at!r}", flush=True)
     src.wait()
     rec.close()
+    call.close()
     print("finished", flush=True)
 
 
@@ -84,20 +94,24 @@ def test_sigkill_loses_at_most_the_last_second(tmp_path: Path) -> None:
         assert proc.returncode == -signal.SIGKILL, "the child ended before it was killed"
         elapsed = t_kill - t0
 
-        chunks = recover(out)
-        audio = (np.concatenate([a for _, a in read_chunks(chunks)]) if chunks
-                 else np.zeros(0, dtype=np.float32))
-        got = np.round(audio * 32768).astype(np.int16)
-        n = got.size
-        context = f"run {run}: killed at {elapsed:.2f} s, recovered {n / RATE:.2f} s"
-        assert np.array_equal(got, signal_[:n]), f"{context}: samples differ from the source"
-        assert n >= (elapsed - MAX_LOSS) * RATE, f"{context}: lost more than {MAX_LOSS} s"
-        assert n <= (elapsed + 0.25) * RATE, f"{context}: more audio than was played"
-        frame = 0
-        for c in chunks:
-            assert c.closed and c.start == pytest.approx(frame / RATE, abs=1e-3), context
-            assert stat.S_IMODE(c.path.stat().st_mode) == 0o600
-            frame += c.frames
+        found = recover(out)
+        assert len({c.seq for c in found}) == len(found)  # one numbering for both tracks
+        for track, source in (("room", signal_), ("call", ramp(signal_.size, CALL_SHIFT))):
+            chunks = [c for c in found if c.track == track]
+            audio = (np.concatenate([a for _, a in read_chunks(chunks)]) if chunks
+                     else np.zeros(0, dtype=np.float32))
+            got = np.round(audio * 32768).astype(np.int16)
+            n = got.size
+            context = (f"run {run}, {track} track: killed at {elapsed:.2f} s, "
+                       f"recovered {n / RATE:.2f} s")
+            assert np.array_equal(got, source[:n]), f"{context}: samples differ from the source"
+            assert n >= (elapsed - MAX_LOSS) * RATE, f"{context}: lost more than {MAX_LOSS} s"
+            assert n <= (elapsed + 0.25) * RATE, f"{context}: more audio than was played"
+            frame = 0
+            for c in chunks:
+                assert c.closed and c.start == pytest.approx(frame / RATE, abs=1e-3), context
+                assert stat.S_IMODE(c.path.stat().st_mode) == 0o600
+                frame += c.frames
         assert stat.S_IMODE(out.stat().st_mode) == 0o700
 
 
