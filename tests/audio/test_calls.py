@@ -321,3 +321,22 @@ async def test_the_app_keeps_time_shows_the_loss_and_resumes_when_the_server_res
             assert after[0][0] - before[-1][1] > 2.0  # the time away is a gap
             assert after[0][0] <= t_back + 0.5
     store.close()
+
+
+def test_pmc_devices_lists_microphones_and_monitors(sinks: dict[str, str], pmc_home: Path,
+                                                    tmp_path: Path) -> None:
+    import sys
+
+    res = subprocess.run([sys.executable, "-m", "assistant", "devices"], capture_output=True,
+                         text=True, timeout=120, stdin=subprocess.DEVNULL,
+                         env={**os.environ, "PMC_HOME": str(pmc_home)})
+    assert res.returncode == 0, res.stderr
+    for name in sinks.values():
+        assert re.search(rf"monitor\s+{name}\.monitor", res.stdout), res.stdout
+    assert "monitor of the default output: the call" in res.stdout
+    bad = subprocess.run([sys.executable, "-m", "assistant", "meeting", "start", "--call-source",
+                          "no_such_source"], capture_output=True, text=True, timeout=120,
+                         stdin=subprocess.DEVNULL, env={**os.environ, "PMC_HOME": str(pmc_home)})
+    assert bad.returncode != 0
+    assert "no sound source named 'no_such_source'" in bad.stderr
+    assert len(bad.stderr.strip().splitlines()) == 1 and "Traceback" not in bad.stderr

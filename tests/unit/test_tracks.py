@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pytest
 
 from assistant.core.audio.recorder import (
     RATE,
@@ -105,3 +106,25 @@ def test_a_lost_device_leaves_a_gap_at_its_true_length(tmp_path: Path) -> None:
     assert second.start > end_first + 0.3
     assert abs(second.start - (10.0 + back - 0.1)) < 0.05
     assert second.frames == 2 * 1600
+
+
+def test_a_contracts_turn_is_heard_again_from_the_track_its_voice_is_on() -> None:
+    from assistant.services.processing import _slice
+
+    quiet = np.full(RATE * 4, 0.001, dtype=np.float32)  # the room, silent during the turn
+    loud = np.full(RATE * 4, 0.3, dtype=np.float32)  # the call: the remote member speaks
+    start, audio = _slice([(10.0, quiet), (10.0, loud)], 11.0, 12.0)
+    assert start == 11.0 and audio.size == RATE and float(audio[0]) == pytest.approx(0.3)
+    start, audio = _slice([(10.0, loud), (10.0, quiet)], 11.0, 12.0)
+    assert float(audio[0]) == pytest.approx(0.3)  # the order of the tracks does not matter
+    # More coverage still wins over loudness: a piece holding only the turn's tail loses.
+    start, audio = _slice([(11.8, loud[:RATE]), (10.0, quiet)], 11.0, 12.0)
+    assert start == 11.0 and float(audio[0]) == pytest.approx(0.001)
+
+
+def test_settings_take_room_and_call_sources() -> None:
+    from assistant.core.settings import parse
+
+    s = parse('call_source = "alsa_output.pci.monitor"\nroom_source = "usb_mic"\n')
+    assert (s.room_source, s.call_source) == ("usb_mic", "alsa_output.pci.monitor")
+    assert parse("").call_source == ""
