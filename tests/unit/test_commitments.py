@@ -362,3 +362,48 @@ def test_spoken_asides_with_i_will_are_not_commitments(text: str) -> None:
 def test_scaling_back_is_a_self_correction() -> None:
     assert actions("I'll review the whole manuscript, well, no, let me scale that back, I'll "
                    "review the methods.") == ["Review the methods"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("two things one ask the printer for a quote two review mia's chapter and i'll book the van",
+     ["Ask the printer for a quote", "Review mia's chapter", "Book the van"]),
+    ("again submit the ethics form to the board same as before after lunch i will call the bank",
+     ["Submit the ethics form to the board", "Call the bank"]),
+])
+def test_list_markers_start_items_in_run_on_text(text: str, expected: list[str]) -> None:
+    assert actions(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "My contract is the same as last time, renew the lab safety training.",
+    "my plan is the same as before renew the lab safety training",
+])
+def test_same_as_last_time_then_the_item(text: str) -> None:
+    assert firm_and_hedged(text) == [("Renew the lab safety training", False)]
+
+
+@pytest.mark.parametrize("text", [
+    "i am going to hmm let me think i'm going to draft the ethics form by the 21st",
+    "I'll, I'll draft the ethics form by the 21st.",
+    "My contract is, um, I'm going to draft the ethics form by the 21st.",
+])
+def test_a_false_start_is_said_once(text: str) -> None:
+    assert firm_and_hedged(text) == [("Draft the ethics form by the 21st", False)]
+
+
+@pytest.mark.parametrize("text", [
+    "I should probably book the scanner for next week, but no promises.",
+    "i should really tidy the shared drive",
+])
+def test_i_should_is_a_tentative_commitment(text: str) -> None:
+    got = commitments.find(text)
+    assert len(got) == 1 and got[0].tentative
+
+
+@pytest.mark.parametrize("text", [
+    "Give me a second, okay.",
+    "My contract is, wait, right.",
+    "Hang on, sorry, let me check my notes.",
+])
+def test_hesitations_are_not_commitments(text: str) -> None:
+    assert [c for c in commitments.find(text) if not c.tentative] == []

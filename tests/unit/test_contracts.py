@@ -173,3 +173,14 @@ def test_stats_accumulate_across_members() -> None:
     drafter.draft(UTTERANCES, MEETING, NEXT)
     drafter.draft(UTTERANCES[:1], MEETING, NEXT)
     assert drafter.stats.candidates == 3
+
+
+def test_a_carried_item_restated_is_merged_but_a_new_item_on_the_same_topic_is_kept() -> None:
+    said = [Utterance(None, 0.0, 9.0, "I'm carrying over my contract, I will prepare the poster "
+                      "for the regional workshop. I will apply for the travel grant to the "
+                      "regional workshop.")]
+    _, items = draft(None, said, (PreviousItem(7, "Prepare the poster for the regional workshop",
+                                               False),))
+    assert [(i.text, i.origin, i.carried_from) for i in items] == [
+        ("Prepare the poster for the regional workshop", "carry", 7),
+        ("Apply for the travel grant to the regional workshop", "rule", None)]

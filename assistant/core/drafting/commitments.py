@@ -33,6 +33,7 @@ _INTENT = [
     r"i(?: have|'ve) decided to ",
     r"i (?:also )?(?:plan|intend|commit|promise|want|need|aim|hope) (?:myself )?to ",
     r"i(?:'d| would) like to ",
+    r"i should (?:probably |really |also |maybe )*",
     r"what i(?:'ll| will| am going to|'m going to| plan to) do is (?:to )?",
     # "ideally I would clean the data": a commitment only in the conditional, so hedged
     r"i(?:'d| would) (?:also |probably |ideally )?(?=[a-z]+ )(?!(?:say|be|have|like|love|"
@@ -49,7 +50,7 @@ RE_INTENT = re.compile(r"(?:^|\b)(" + "|".join(_INTENT) + r")", re.I)
 RE_HEDGE = re.compile(
     r"\b(?:i (?:might|may)|maybe|perhaps|possibly|if i (?:have|find|get) (?:the )?time|"
     r"not promising|probably|ideally|at some point|some ?time|eventually|if possible|"
-    r"time permitting|i(?:'d| would) (?!like to)|"
+    r"time permitting|i(?:'d| would) (?!like to)|i should|"
     r"if (?:i|there)(?:'s| is)? (?:can|manage|get a chance|(?:enough )?time)|"
     r"no promises|not (?:sure|certain)|we'll see|hopefully|i could|try to)\b", re.I)
 RE_CARRY = re.compile(
@@ -66,7 +67,8 @@ _NOT_ACTIONS = re.compile(
     r"go (?:first|next|last|quickly)|start(?: us off| off)?$|begin$|stop (?:there|here)|"
     r"leave it (?:there|at that)|hand (?:it )?(?:over|back)|let you know|tell (?:you|ya)\b|"
     r"say (?:it|this|that) (?:again|once more|out loud)|"
-    r"wrap up$|shut up)\b"
+    r"wrap up$|shut up|wait|hold on|hang on|sorry|let me (?:see|think|check)|"
+    r"give me a (?:second|sec|moment|minute))\b"
     r"|^(?:say|add|mention|share|note|point out)\s+(?:that|something|how|one thing|a thought|"
     r"a quick|quickly)\b"
     r"|^(?:ignore|disregard|list|forget|repeat|output|print|pretend)\b", re.I)
@@ -142,7 +144,7 @@ _AND_DATE = re.compile(r",?\s*and\s+((?:by|on|before|until)\s+.*)$", re.I)
 
 def _split_runon(part: str) -> list[str]:
     """A run-on part cut where a new first-person opener starts (spoken.opener_splits)."""
-    cuts = spoken.opener_splits(part, RE_INTENT.finditer(part))
+    cuts = spoken.opener_splits(part, [*RE_INTENT.finditer(part), *_LIST_ITEM.finditer(part)])
     bounds = [0, *cuts, len(part)]
     out = [part[a:b].strip(" ,;") for a, b in zip(bounds, bounds[1:], strict=False)
            if part[a:b].strip(" ,;")]
@@ -191,10 +193,23 @@ there here what which who if as than very much more
 """.split())
 
 
+_SAME_AS = re.compile(r"^(?:again,?\s+)?(?:the\s+)?same\s+(?:as|like)\s+(?:last time|before)\W*",
+                      re.I)
+_SAME_AS_TAIL = re.compile(r",?\s+(?:just\s+)?(?:the\s+)?same\s+(?:as|like)\s+(?:last time|before)"
+                           r"\b.*$", re.I)
+# In run-on text, a list marker before an imperative verb starts a new item:
+# "two things one ask the editor ... two review the manuscript".
+_LIST_ITEM = re.compile(r"\b(?:one|two|three|first|firstly|second|secondly|third|thirdly|again|"
+                        r"number (?:one|two|three))\s+(?=(?:" + "|".join(
+                            sorted(IMPERATIVE_VERBS)) + r")\s)", re.I)
+
+
 def _imperative(clause: str) -> bool:
     """A bare imperative said as one's own contract: "Again, read five papers on X."."""
-    rest = _LEAD.sub("", clause).split()
-    return bool(rest) and rest[0].lower() in IMPERATIVE_VERBS and len(rest) >= 3
+    rest = _LEAD.sub("", clause)
+    ws = rest.split()
+    return (bool(ws) and ws[0].lower() in IMPERATIVE_VERBS and len(ws) >= 3
+            and not _NOT_ACTIONS.match(rest))
 
 
 def plausible(action: str) -> bool:
@@ -210,7 +225,9 @@ def _action_from(clause: str) -> tuple[str, bool] | None:
     m = RE_INTENT.search(clause)
     if m is None:
         # A bare "to finish the remaining page" or "add logging" continuing an opener.
-        bare = re.match(rf"^(?:and\s+)?(?:then\s+)?(?:to\s+)?((?:{_VERBS})\b.*)", clause, re.I) \
+        # ("One, ask the editor": a list marker first.)
+        unled = _LEAD.sub("", clause)
+        bare = re.match(rf"^(?:to\s+)?((?:{_VERBS})\b.*)", unled, re.I) \
             or re.match(r"^(?:and\s+)?to\s+(\w.*)", clause, re.I)
         if not bare:
             return None
@@ -220,6 +237,9 @@ def _action_from(clause: str) -> tuple[str, bool] | None:
         rest = clause[m.end():]
         opener = m.group(1)
     rest = _TRAIL.sub("", dates.fix_misheard_by(rest).strip(" ,.;!?")).strip()
+    # "my contract is the same as last time, block two hours ...": the restated item
+    rest = _SAME_AS.sub("", rest).strip(" ,.;")
+    rest = _SAME_AS_TAIL.sub("", rest).strip(" ,.;")  # "read X same as before [...]"
     # Drop tails that hedge but add no action ("..., but I am not promising that yet").
     rest = _HEDGE_TAIL.split(rest)[0].strip(" ,")
     aside = RE_ASIDE.search(rest)
@@ -281,11 +301,14 @@ def find(text: str) -> list[Candidate]:
                 if not clause:
                     continue
             found = _action_from(clause)
+            intent = RE_INTENT.search(clause)
+            if found is None and intent and _SAME_AS.match(clause[intent.end():]):
+                seen_intent = True  # "my contract is the same as last time, | ask the ..."
             if found is None:
                 hedge_ahead = hedge_ahead or bool(RE_HEDGE.search(clause))
                 continue
             if RE_INTENT.search(clause) is None and not seen_intent and not (
-                    starts and _imperative(clause)):
+                    (starts or _LIST_ITEM.match(clause)) and _imperative(clause)):
                 continue  # a bare "to ..." only continues an earlier first-person opener
             seen_intent = True
             action, hedged = found

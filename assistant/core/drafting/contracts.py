@@ -129,6 +129,11 @@ def _overlap(a: str, b: str) -> float:
     return len(sa & sb) / min(len(sa), len(sb)) if sa and sb else 0.0
 
 
+def _same_verb(a: str, b: str) -> bool:
+    wa, wb = a.lower().split()[:1], b.lower().split()[:1]
+    return bool(wa) and wa == wb
+
+
 def _dedupe(items: list[DraftItem]) -> list[DraftItem]:
     """One commitment said twice is one item.
 
@@ -139,8 +144,11 @@ def _dedupe(items: list[DraftItem]) -> list[DraftItem]:
     out: list[DraftItem] = []
     for item in items:
         carry = "carry" in (item.origin, *(o.origin for o in out))
-        twin = next((o for o in out if _overlap(o.text, item.text) >= (0.5 if carry and
-                     "carry" in (o.origin, item.origin) else 0.75)), None)
+        # A looser match for a restated carried item, but still the same action: "Apply for
+        # the travel grant to the workshop" is not "Prepare the poster for the workshop".
+        twin = next((o for o in out if _overlap(o.text, item.text) >= 0.75 or (
+            carry and "carry" in (o.origin, item.origin) and _overlap(o.text, item.text) >= 0.5
+            and _same_verb(o.text, item.text))), None)
         if twin is None:
             out.append(item)
             continue

@@ -21,6 +21,9 @@ from collections.abc import Iterable
 _FILLER_WORD = r"u+h+m*|u+m+|e+r+m+|e+r+|h+m+|m+h*m+|a+h+"
 _FILLER = re.compile(r"(?:^|(?<=[\s,.;]))(?:" + _FILLER_WORD + r")"
                      r"(?:[,.;](?=\s|$))?(?=\s|$)", re.I)
+_HESITATION = re.compile(r"(?:^|(?<=[\s,.;]))let me (?:think|see)(?:[,.;]|(?=\s|$))", re.I)
+_OPENER = r"i(?: am|'m) going to|i will|i'll|i am gonna|i'm gonna|my contract is"
+_FALSE_START = re.compile(rf"\b(?:{_OPENER})[,.;]?\s+(?=(?:so\s+|um\s+)?(?:{_OPENER})\b)", re.I)
 _CONTRACTIONS = [
     (re.compile(r"\bgonna\b", re.I), "going to"),
     (re.compile(r"\bwanna\b", re.I), "want to"),
@@ -35,6 +38,9 @@ def normalise(text: str) -> str:
     # "the table, um, by Thursday": the commas were the pause, not a clause boundary.
     text = re.sub(r",\s*(?:" + _FILLER_WORD + r")\s*,", " ", text, flags=re.I)
     text = _FILLER.sub("", text)
+    text = _HESITATION.sub(" ", text)
+    # A false start: "i am going to, i'm going to draft the plan" is said once.
+    text = _FALSE_START.sub("", text)
     # "So yeah, gonna submit the abstract": the subject dropped, as often in speech.
     text = re.sub(r"(^|[.,;!?]\s+)((?:(?:so|yeah|and|okay|ok|well|right)[,]?\s+)*)gonna\b",
                   r"\1\2I'm going to", text, flags=re.I)
