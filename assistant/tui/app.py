@@ -46,6 +46,11 @@ class CircleApp(App[None]):
                  today: Callable[[], dt.date] = dt.date.today) -> None:
         super().__init__()
         self.call_source_factory = call_source_factory  # a video circle's second track
+        # Set by run_app when the sound server can be asked: the set-up screen then offers
+        # to choose the room and call sources (`a`), recorded with PulseSource by name.
+        self.sources_choosable = False
+        self.room_source_name = "default"
+        self.call_source_name: str | None = None
         self.settings = settings
         self.store = store
         self.transcriber_factory = transcriber_factory
@@ -147,4 +152,8 @@ def run_app(settings: Settings, store: Store, circle: str | None = None,
                    drafter_factory=lambda: parts.build_drafter(settings),
                    source_factory=source_factory, call_source_factory=call_factory,
                    record=record, circle=circle)
+    if device is None and record and pulse.available():
+        app.sources_choosable = True
+        app.room_source_name = room or "default"
+        app.call_source_name = call or None
     app.run()

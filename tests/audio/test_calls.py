@@ -340,3 +340,55 @@ def test_pmc_devices_lists_microphones_and_monitors(sinks: dict[str, str], pmc_h
     assert bad.returncode != 0
     assert "no sound source named 'no_such_source'" in bad.stderr
     assert len(bad.stderr.strip().splitlines()) == 1 and "Traceback" not in bad.stderr
+
+
+@pytest.mark.asyncio
+async def test_the_set_up_screen_chooses_room_and_call_sources(sinks: dict[str, str]) -> None:
+    from textual.widgets import OptionList
+
+    from assistant.core.drafting.contracts import Drafter
+    from assistant.core.settings import Settings
+    from assistant.tui.app import make_app
+    from assistant.tui.screens.sources import SourcesModal
+    from assistant.tui.screens.timekeeper import TimekeeperScreen
+
+    store = parts.open_store()
+    store.create_circle("Video circle", ["Ana", "Ben"])
+
+    class NoModel:
+        def transcribe(self, *a: object, **k: object) -> list[object]:
+            return []
+
+    app = make_app(settings=Settings(), store=store, transcriber_factory=NoModel,  # type: ignore[arg-type]
+                   drafter_factory=lambda: Drafter(None), circle="Video circle")
+    app.sources_choosable = True
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert "call none" in str(app.screen.query_one("#attendance-sound").render())
+
+        async def pick(name: str) -> None:
+            options = app.screen.query_one("#sources-list", OptionList)
+            ids = [options.get_option_at_index(i).id for i in range(options.option_count)]
+            options.highlighted = ids.index(name)
+            await pilot.press("enter")
+            await pilot.pause()
+
+        await pilot.press("a")
+        assert isinstance(app.screen, SourcesModal)
+        await pick(f"{sinks['room']}.monitor")
+        await pick(f"{sinks['call']}.monitor")
+        shown = str(app.screen.query_one("#attendance-sound").render())
+        assert f"call {sinks['call']}.monitor" in shown, shown
+        await pilot.press("c")
+        assert "call's audio" in str(app.screen.query_one("#consent-text").render())
+        await pilot.press("1", "2", "r")
+        assert isinstance(app.screen, TimekeeperScreen)
+        session = app.session
+        assert session is not None and session.call_recorder is not None
+        source = session.call_recorder._source
+        assert isinstance(source, pulse_mod.PulseSource)
+        assert source.name == f"{sinks['call']}.monitor"
+        assert wait_until(lambda: session.call_recorder is not None
+                          and session.call_recorder.seconds_written > 0, 15)
+        session.end()
+    store.close()

@@ -20,6 +20,7 @@ class AttendanceScreen(BaseScreen):
     BINDINGS = [
         Binding("c", "continue", "Continue"),
         Binding("escape", "back", "Back"),
+        Binding("a", "sources", "Sound sources", show=False),
         *[Binding(str(i), f"member({i - 1})", f"Toggle member {i}", show=False)
           for i in range(1, 9)],
     ]
@@ -39,6 +40,7 @@ class AttendanceScreen(BaseScreen):
                 *[(f"{i + 1}  {m.name}", m.id, True) for i, m in enumerate(self.members)],
                 id="present")
             yield Static(id="attendance-plan")
+            yield Static(id="attendance-sound")
             with Horizontal(classes="buttons"):
                 yield Button("Continue", id="continue", variant="primary", compact=True)
                 yield Button("Back", id="back", compact=True)
@@ -47,6 +49,42 @@ class AttendanceScreen(BaseScreen):
     def on_mount(self) -> None:
         self.query_one("#present").focus()
         self.update_plan()
+        self.update_sound()
+
+    def update_sound(self) -> None:
+        app = self.pmc
+        line = self.query_one("#attendance-sound", Static)
+        line.display = app.sources_choosable
+        if app.sources_choosable:
+            call = app.call_source_name or "none (everyone in the room)"
+            line.update(f"Sound: room {app.room_source_name} · call {call}  "
+                        "[grey62](a to choose; on a call, wear headphones)[/grey62]")
+
+    def action_sources(self) -> None:
+        from assistant.core.audio import pulse
+        from assistant.core.errors import PMCError
+        from assistant.tui.screens.sources import SourcesModal
+
+        if not self.pmc.sources_choosable:
+            return
+        try:
+            devices = pulse.list_sources()  # a local socket round trip, milliseconds
+        except PMCError as exc:
+            self.notify(str(exc), severity="error")
+            return
+
+        def chosen(result: tuple[str, str | None] | None) -> None:
+            if result is None:
+                return
+            app = self.pmc
+            room, call = result
+            app.room_source_name, app.call_source_name = room, call
+            app.source_factory = lambda: pulse.PulseSource(room, label="room")
+            app.call_source_factory = (None if call is None else
+                                       lambda: pulse.PulseSource(call, label="call"))
+            self.update_sound()
+
+        self.app.push_screen(SourcesModal(devices), chosen)
 
     @property
     def present_ids(self) -> list[int]:
