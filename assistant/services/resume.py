@@ -24,21 +24,21 @@ nothing again. Two resumes never run at once (a lock file in the home); without 
 explicit meeting id, a meeting whose audio changed in the last few seconds is left alone,
 since it may still be recording in another window.
 
-The chunk files are handled by assistant/core/audio/chunks.py, which the live session uses too.
+The chunk files belong to assistant/core/audio/chunks.py (repair, measuring, reading), which
+the live session uses too.
 """
 
 from __future__ import annotations
 
 import fcntl
 import os
-import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 from assistant.core import locations
-from assistant.core.audio.chunks import meeting_audio_dir, recover_meeting
-from assistant.core.audio.recorder import CHUNK_RE, RATE, SAMPLE_BYTES, TRACKS, track_of
+from assistant.core.audio.chunks import recorded_seconds, recover_meeting, written_within
+from assistant.core.audio.recorder import RATE, TRACKS
 from assistant.core.drafting.contracts import Drafter
 from assistant.core.errors import PMCError
 from assistant.core.privacy import crypto, erase
@@ -98,34 +98,6 @@ class Incomplete:
                     f"(still to draft: {', '.join(self.to_draft)})")
         return (f"{head}: {self.drafts_left} of {self.items} items still draft "
                 f"(review with `pmc contract list {m.id}`)")
-
-
-# --- audio on disk and its listing ----------------------------------------------------------
-
-
-def recorded_seconds(meeting_id: int, cipher: crypto.ChunkCipher | None) -> float:
-    """Seconds of whole samples in the meeting's chunk files. Reads only (no repair)."""
-    folder = meeting_audio_dir(meeting_id)
-    if not folder.is_dir():
-        return 0.0
-    frames = {"room": 0, "call": 0}  # a meeting by video has two tracks over the same time
-    for p in folder.iterdir():
-        if not (CHUNK_RE.match(p.name) and p.is_file()):
-            continue
-        data = p.read_bytes()
-        if crypto.is_sealed(data) and cipher is not None:
-            frames[track_of(p)] += len(cipher.open(data, p.name)[0]) // SAMPLE_BYTES
-        elif not crypto.is_sealed(data):
-            frames[track_of(p)] += len(data) // SAMPLE_BYTES
-    return max(frames.values()) / RATE
-
-
-def _recently_written(meeting_id: int) -> bool:
-    folder = meeting_audio_dir(meeting_id)
-    if not folder.is_dir():
-        return False
-    now = time.time()
-    return any(now - p.stat().st_mtime < ACTIVE_S for p in folder.iterdir() if p.is_file())
 
 
 # --- what is incomplete ----------------------------------------------------------------------
@@ -279,7 +251,7 @@ def resume_all(store: Store, meeting_ids: Sequence[int] | None = None, *,
             for s in report(store, measure_audio=False):
                 if not s.crashed:
                     continue
-                if s.stage == "recorded" and _recently_written(s.meeting.id):
+                if s.stage == "recorded" and written_within(s.meeting.id, ACTIVE_S):
                     say(f"meeting {s.meeting.id}: audio was written seconds ago, so it may "
                         "still be recording; left alone (give its id to resume it anyway)")
                     continue

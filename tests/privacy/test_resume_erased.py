@@ -18,7 +18,12 @@ from typing import Any
 import numpy as np
 import pytest
 
-from assistant.core.audio.chunks import meeting_audio_dir, save_chunk, stored_chunks
+from assistant.core.audio.chunks import (
+    meeting_audio_dir,
+    save_chunk,
+    stored_chunks,
+    written_within,
+)
 from assistant.core.audio.decode import load
 from assistant.core.audio.recorder import CHUNK_RE, RATE, FileSource, Recorder
 from assistant.core.drafting.contracts import Drafter
@@ -145,7 +150,7 @@ def test_resume_after_a_crash_keeps_a_deleted_member_silent(
     assert not [s for s in segments if s.member_id == tom.id or s.end > TOM[0]]
     text = " ".join(s.text for s in segments).lower()
     assert "feel good" in text  # Maya is transcribed ("I feel good today")
-    assert not resume._recently_written(mid)  # repairs kept the files' times
+    assert not written_within(mid, resume.ACTIVE_S)  # repairs kept the files' times
     assert erase.erased_spans(store, mid) == [pytest.approx(TOM)]
 
 

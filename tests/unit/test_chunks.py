@@ -80,6 +80,9 @@ def test_recorded_seconds_and_recent_writes(store: Store, meeting: Meeting) -> N
     old = time.time() - 60
     os.utime(info.path, (old, old))
     assert not chunks.written_within(meeting.id, 5.0)
+    call = chunks.meeting_audio_dir(meeting.id) / "chunk-000001-000000000000-call.pcm"
+    call.write_bytes(np.zeros(2 * RATE, dtype="<i2").tobytes())  # a video circle's call track
+    assert chunks.recorded_seconds(meeting.id, None) == 2.0  # the longer track, not the sum
 
 
 def test_recover_meeting_lists_what_is_on_disk_and_drops_what_is_gone(

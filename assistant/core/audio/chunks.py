@@ -34,9 +34,11 @@ from assistant.core.audio.recorder import (
     CHUNK_RE,
     RATE,
     SAMPLE_BYTES,
+    TRACKS,
     ChunkInfo,
     read_chunks,
     recover,
+    track_of,
 )
 from assistant.core.audio.spans import Span, cut, merge
 from assistant.core.errors import PMCError
@@ -83,20 +85,22 @@ def audio_files(meeting_id: int) -> int:
 
 
 def recorded_seconds(meeting_id: int, cipher: crypto.ChunkCipher | None) -> float:
-    """Seconds of whole samples in the meeting's chunk files. Reads only (no repair)."""
+    """Seconds of meeting time in the chunk files (whole samples): the longer track, since a
+    meeting by video has a room and a call track over the same time. Reads only (no repair);
+    sealed chunks count only with `cipher`."""
     folder = meeting_audio_dir(meeting_id)
     if not folder.is_dir():
         return 0.0
-    frames = 0
+    frames = dict.fromkeys(TRACKS, 0)
     for p in folder.iterdir():
         if not (CHUNK_RE.match(p.name) and p.is_file()):
             continue
         data = p.read_bytes()
         if crypto.is_sealed(data) and cipher is not None:
-            frames += len(cipher.open(data, p.name)[0]) // SAMPLE_BYTES
+            frames[track_of(p)] += len(cipher.open(data, p.name)[0]) // SAMPLE_BYTES
         elif not crypto.is_sealed(data):
-            frames += len(data) // SAMPLE_BYTES
-    return frames / RATE
+            frames[track_of(p)] += len(data) // SAMPLE_BYTES
+    return max(frames.values()) / RATE
 
 
 def written_within(meeting_id: int, seconds: float) -> bool:

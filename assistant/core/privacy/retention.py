@@ -115,15 +115,6 @@ class Counts:
                 f"{self.deleted_items}")
 
 
-def scrub(store: Store) -> None:
-    """Make deleted text unrecoverable from the database file and its WAL."""
-    store.scrub()
-
-
-def secure_delete(store: Store) -> None:
-    store.secure_delete()
-
-
 def apply(store: Store, p: Plan) -> Counts:
     counts = Counts()
     store.secure_delete()
