@@ -290,7 +290,8 @@ def write_transcript(store: Store, meeting_id: int, utterances: Sequence[Utteran
         store.set_meeting_status(meeting_id, MeetingStatus.TRANSCRIBED, m.duration or duration)
         erased = erase.is_erased(store, meeting_id)
         kept = [u for u in utterances
-                if not erased(u.turn.member_id if u.turn else None, u.start, u.end)]
+                if not erased(u.turn.member_id if u.turn else None, u.start, u.end,
+                              (u.turn.start, u.turn.end) if u.turn else None)]
         store.add_segments(meeting_id, [
             (u.turn.turn_id if u.turn else None, u.turn.member_id if u.turn else None,
              u.turn.segment if u.turn else None, u.start, u.end, u.text) for u in kept])

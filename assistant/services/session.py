@@ -174,8 +174,10 @@ class MeetingSession:
 
     @property
     def recording_allowed(self) -> bool:
+        # Paused means paused: nothing is recorded, so no speech is left without a turn.
         return (self.want_recording and self.consent.all_consented()
-                and not self.timekeeper.off_record and not self.timekeeper.finished)
+                and not self.timekeeper.off_record and not self.timekeeper.paused
+                and not self.timekeeper.finished)
 
     @property
     def is_recording(self) -> bool:
@@ -286,8 +288,9 @@ class MeetingSession:
         self._flushed = len(log)
 
     def act(self, action: Callable[[], None]) -> None:
-        """Run a timekeeper action and save the turns it closed."""
+        """Run a timekeeper action, start or stop recording as it says, save closed turns."""
         action()
+        self.sync_recording()  # a pause stops the recorder, resuming starts it again
         self.flush_turns()
 
     # --- ending -----------------------------------------------------------------------

@@ -29,6 +29,7 @@ from assistant.tui.screens.goals import GoalsScreen
 from assistant.tui.screens.help import HelpScreen
 from assistant.tui.screens.home import HomeScreen
 from assistant.tui.screens.meetings import MeetingsScreen
+from assistant.tui.screens.modals import EraseChoiceModal
 from assistant.tui.screens.recap import RecapScreen
 from assistant.tui.screens.review import ReviewScreen
 from assistant.tui.screens.timekeeper import TimekeeperScreen
@@ -394,3 +395,59 @@ async def test_the_consent_screen_says_what_retention_does(store) -> None:
         text = " ".join(str(app.screen.query_one("#consent-text", Static).content).split())
         assert "transcript deleted when the next meeting starts" in text
         assert "stays in the local database" not in text
+
+
+# --- pause and dialogs during a recording ----------------------------------------------------
+async def test_pause_stops_recording_and_resume_starts_it(store) -> None:
+    sources = Sources(tone(60))
+    app = build_app(store, source=sources)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("s", "c", "1", "2", "3", "4", "r")
+        session = app.session
+        rec = session.recorder
+        await sources.reach(pilot, 1.0)
+        assert session.is_recording
+        await pilot.press("space")
+        assert session.timekeeper.paused and not rec.on_record
+        await pilot.pause(0.3)
+        assert "PAUSED" in screen_text(app) and "● REC" not in screen_text(app)
+        written = rec.seconds_written
+        await sources.reach(pilot, sources.position() + 1.5)
+        assert rec.seconds_written <= written + 0.25  # what was queued, nothing new
+        await pilot.press("space")
+        assert rec.on_record
+        await sources.reach(pilot, sources.position() + 1.0)
+        assert rec.seconds_written > written + 0.5
+
+
+async def test_the_clock_keeps_ticking_behind_the_withdrawal_dialog(store) -> None:
+    from textual.widgets import Static
+
+    clock = FakeClock()
+    sources = Sources(tone(60))
+    app = build_app(store, clock=clock, source=sources)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("s", "c", "1", "2", "3", "4", "r")
+        tk_screen = app.screen
+        assert isinstance(tk_screen, TimekeeperScreen)
+        await sources.reach(pilot, 0.5)
+        await pilot.press("w", "2")  # Tom withdraws: the Keep/Delete question opens
+        assert isinstance(app.screen, EraseChoiceModal)
+
+        def shown() -> str:
+            return str(tk_screen.query_one("#clockbar", Static).content)
+
+        def rec_state() -> str:
+            return str(tk_screen.query_one("#rec-state", Static).content)
+
+        await pilot.pause(0.3)
+        assert "● REC" not in rec_state() and "NOT RECORDING" in rec_state()
+        clock.advance(65)
+        await pilot.pause(0.6)  # a few ticks, the dialog still open
+        assert isinstance(app.screen, EraseChoiceModal)
+        assert "Meeting 1:05" in shown()
+        assert "Meeting 1:05" in screen_text(app)  # drawn, not only updated
+        clock.advance(10)
+        await pilot.pause(0.6)
+        assert "Meeting 1:15" in shown() and "Meeting 1:15" in screen_text(app)
+        await pilot.press("k", "escape")

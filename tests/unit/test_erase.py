@@ -98,3 +98,45 @@ def test_process_meeting_drafts_nothing_from_an_erased_span(store: Store) -> Non
     assert [i.text for i in store.items(m.id, ana.id)] == []
     assert [i.text for i in store.items(m.id, ben.id)] == ["Order the sensor parts"]
     assert [s.text for s in store.segments(m.id)] == ["I will order the sensor parts."]
+
+
+def test_erase_takes_every_fragment_of_a_turn_split_by_a_pause(store: Store) -> None:
+    """Ana's turn, paused in the middle: words Whisper places in the pause next to her
+    turn (attributed to it) go too, in the end-of-meeting pass and in a resume."""
+    from assistant.core.drafting.contracts import Drafter
+    from assistant.core.speech.types import SpeechSegment, Word
+    from assistant.services import processing
+
+    c = store.create_circle("Glacier", ["Ana", "Ben"])
+    ana, ben = store.members(c)
+    m = store.create_meeting(c, "2026-03-05", "2026-03-19", "live", "open")
+    store.set_attendance(m.id, {ana.id: True, ben.id: True})
+    # Ana 0-5, paused 5-8, Ana again 8-12, Ben 12-18.
+    store.add_turns(m.id, [(ana.id, "contracts", 0, 5), (ana.id, "contracts", 8, 12),
+                           (ben.id, "contracts", 12, 18)])
+    erase.erase_member(store, m.id, ana, spans=[(0.0, 5.0), (8.0, 12.0)],
+                       reason="withdrawal")
+
+    def seg(a: float, b: float, text: str) -> SpeechSegment:
+        return SpeechSegment(a, b, text, (Word(a, b, " " + text, 1.0),))
+
+    class Scripted:
+        name = "scripted"
+
+        def transcribe(self, audio: np.ndarray, offset: float = 0.0, progress: object = None,
+                       prompt: str | None = None) -> list[SpeechSegment]:
+            return [seg(5.6, 6.0, "I will map"), seg(7.0, 7.4, "the glacier"),
+                    seg(13.0, 16.0, "I will order the sensor parts.")]
+
+    audio = [(0.0, np.full(18 * RATE, 0.1, dtype=np.float32))]
+    models = processing.Models(Scripted, lambda: Drafter(None))
+    processing.process(store, m.id, models, audio=audio, contract_pass="off")
+    assert [s.text for s in store.segments(m.id)] == ["I will order the sensor parts."]
+    assert store.items(m.id, ana.id) == []
+
+    # The same rule where a stored transcript is cleaned (resume after a crash).
+    first, second, _ = store.turns(m.id)
+    store.add_segments(m.id, [(first.id, ana.id, "contracts", 5.6, 6.0, "I will map"),
+                              (second.id, ana.id, "contracts", 7.0, 7.4, "the glacier")])
+    assert erase.drop_erased_segments(store, m.id) == 2
+    assert [s.text for s in store.segments(m.id)] == ["I will order the sensor parts."]

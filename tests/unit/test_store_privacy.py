@@ -75,7 +75,8 @@ def test_drop_transcript_placed_deletes_what_the_test_places(store: Store, said:
     m, ana, ben = said
     seen: list[tuple[int | None, float, float]] = []
 
-    def placed(member_id: int | None, start: float, end: float) -> bool:
+    def placed(member_id: int | None, start: float, end: float,
+               turn: tuple[float, float] | None = None) -> bool:
         seen.append((member_id, start, end))
         return start < 6.5 and member_id != ben.id or member_id is None
 

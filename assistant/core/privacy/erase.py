@@ -23,13 +23,14 @@ builds on it, never the other way round.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.core.audio import chunks
 from assistant.core.audio.chunks import erased_spans
 from assistant.core.audio.spans import MIN_PIECE, Span, cut, merge
+from assistant.core.store.privacy import Placed
 from assistant.core.store.store import Member, Store
 
 __all__ = ["MIN_PIECE", "PAD", "Erased", "Span", "cut", "drop_erased_in", "drop_erased_segments",
@@ -71,14 +72,25 @@ def member_spans(store: Store, meeting_id: int, member_id: int) -> list[Span]:
     return store.member_turn_spans(meeting_id, member_id)
 
 
-def is_erased(store: Store, meeting_id: int) -> Callable[[int | None, float, float], bool]:
-    """A test for "was this stretch said in an erased span?": the erasing member's words
-    touching their span, or anyone's words centred in one (`drop_erased_in` uses it too)."""
+def is_erased(store: Store, meeting_id: int) -> Placed:
+    """A test for "was this stretch said in an erased span?" (`drop_erased_in` uses it too).
+
+    Called with (member, start, end, turn): true for the erasing member's words touching
+    their span, for anyone's words centred in one, and for any words attributed to a turn
+    of the erasing member that an erased span touches. The last catches words placed
+    just outside the turn (in a pause next to it, beyond the pad) yet attributed to it:
+    every fragment of an erased turn goes, wherever Whisper put its times.
+    """
     rows = [(e.member_id, e.start, e.end) for e in store.erasures(meeting_id)]
 
-    def test(member_id: int | None, start: float, end: float) -> bool:
-        return any(start < b and end > a and (m == member_id or a <= (start + end) / 2 <= b)
-                   for m, a, b in rows)
+    def test(member_id: int | None, start: float, end: float,
+             turn: tuple[float, float] | None = None) -> bool:
+        for m, a, b in rows:
+            if start < b and end > a and (m == member_id or a <= (start + end) / 2 <= b):
+                return True
+            if turn is not None and m == member_id and turn[0] < b and turn[1] > a:
+                return True
+        return False
     return test
 
 

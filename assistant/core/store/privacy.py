@@ -14,8 +14,9 @@ the WAL, so deleted text is not left in either file.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Protocol
 
 from assistant.core.store.base import StorePart
 
@@ -37,7 +38,11 @@ class Erasure:
 
 
 # (member_id, start, end) -> said in an erased span?
-Placed = Callable[[int | None, float, float], bool]
+class Placed(Protocol):
+    """(member, start, end, that member's turn as (start, end) or None) -> in an erased span?"""
+
+    def __call__(self, member_id: int | None, start: float, end: float,
+                 turn: tuple[float, float] | None = None) -> bool: ...
 
 
 class PrivacyRecords(StorePart):
@@ -91,8 +96,11 @@ class PrivacyRecords(StorePart):
         span; returns the segments deleted. One transaction (or the caller's)."""
         with self.tx() as db:
             segments = [(r[0],) for r in db.execute(
-                "SELECT id, member_id, start, end FROM transcript_segments WHERE meeting_id = ?",
-                (mid,)) if placed(r[1], float(r[2]), float(r[3]))]
+                "SELECT s.id, s.member_id, s.start, s.end, t.start, t.end "
+                "FROM transcript_segments s LEFT JOIN turns t ON t.id = s.turn_id "
+                "WHERE s.meeting_id = ?", (mid,))
+                if placed(r[1], float(r[2]), float(r[3]),
+                          None if r[4] is None else (float(r[4]), float(r[5])))]
             quotes = [(r[0],) for r in db.execute(
                 "SELECT id, member_id, start, end FROM contract_items WHERE meeting_id = ? AND "
                 "quote != '' AND start IS NOT NULL", (mid,))

@@ -37,7 +37,8 @@ class TranscriptLog(RichLog, can_focus=False):
 class TimekeeperScreen(BaseScreen):
     HELP = (
         "n / p: next / previous turn.  1-8: now speaking (open discussion, interjections).\n"
-        "+ / -: one minute more / less for this turn.  Space: pause or resume.\n"
+        "+ / -: one minute more / less for this turn.  Space: pause or resume (recording "
+        "pauses too: nothing is recorded while paused).\n"
         "o: off the record (nothing is recorded until pressed again).\n"
         "w: consent — anyone can withdraw (recording stops at once) or consent again.\n"
         "t: show or hide the live transcript.  e: end the meeting.\n"
@@ -77,6 +78,7 @@ class TimekeeperScreen(BaseScreen):
         self._rb_statuses: dict[int, str] | None = None
         self.live_status = ""
         self.record_error: str | None = None
+        self._under_dialog: tuple[str, ...] = ()  # what a dialog on top last showed of us
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -130,7 +132,7 @@ class TimekeeperScreen(BaseScreen):
             self.load_live()
         else:
             self.query_one("#transcript-box").display = False
-        self.set_interval(TICK, self.tick)
+        self.set_interval(TICK, self.tick)  # keeps firing under dialogs (see tick)
         self.tick()
 
     def _recorder_error(self, msg: str) -> None:
@@ -197,6 +199,26 @@ class TimekeeperScreen(BaseScreen):
 
     # --- the view -------------------------------------------------------------------
     def tick(self) -> None:
+        self.update_view()
+        stack = self.app.screen_stack
+        if self not in stack or stack[-1] is self:
+            return
+        # Dialogs are open on top. Each one draws the screen under it as its background
+        # and keeps that drawing until it is itself repainted, so the updates above would
+        # not show (the clock looked frozen). Repainting is costly (every dialog tints
+        # its background again), so only when the clock or the recording state changed:
+        # about once a second. (Repainting only their regions left the tint uneven.)
+        shown = (str(self.query_one("#clockbar", Static).content),
+                 str(self.query_one("#rec-state", Static).content),
+                 str(self.query_one("#rec-extra", Static).content),
+                 str(self.session.is_recording), str(self.session.timekeeper.pos))
+        if shown == self._under_dialog:
+            return
+        self._under_dialog = shown
+        for screen in stack[stack.index(self) + 1:]:
+            screen.refresh()
+
+    def update_view(self) -> None:
         s = self.session
         if s.erased != self._erased_seen:
             self._drop_erased()
@@ -213,9 +235,15 @@ class TimekeeperScreen(BaseScreen):
         elif tk.off_record:
             state.update(Text("◌ OFF THE RECORD", style="bold dark_orange"))
             extra = "nothing is recorded (o to resume)"
+        elif tk.paused and not tk.finished:
+            state.update(Text("‖ PAUSED", style="bold dark_orange"))
+            extra = "nothing is recorded while paused (Space resumes)"
         elif not s.consent.all_consented():
             state.update(Text("■ NOT RECORDING", style="bold dark_orange"))
             extra = "waiting for consent: " + ", ".join(p.name for p in s.consent.missing())
+        elif not s.is_recording:  # never a red dot while nothing is written
+            state.update(Text("■ NOT RECORDING", style="bold dark_orange"))
+            extra = "recording has stopped"
         else:
             state.update(Text("● REC", style="bold red"))
         call = s.call_recorder
