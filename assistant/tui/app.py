@@ -75,6 +75,28 @@ class CircleApp(App[None]):
             # `pmc meeting start --circle NAME` goes straight to attendance.
             self.push_screen(AttendanceScreen(self.store.circle(self.start_circle)))
 
+    async def action_quit(self) -> None:
+        """Quit; during a meeting, only after asking (quitting ends the recording)."""
+        from assistant.tui.screens.modals import ConfirmModal
+
+        s = self.session
+        if s is None or not s.timekeeper.started or s.timekeeper.finished:
+            self.exit()
+            return
+        if isinstance(self.screen, ConfirmModal):
+            return  # already asking
+
+        def done(yes: bool | None) -> None:
+            if yes:
+                self.exit()  # on_unmount stops the recorder and saves the turns
+
+        what = "the recording stops and " if s.recorder is not None else ""
+        self.push_screen(ConfirmModal(
+            "Quit during the meeting?",
+            f"Quitting ends it here: {what}what was said so far is kept; the next start "
+            "offers to recover it (r on the home screen). To end the meeting properly, "
+            "press n and then e.", default_no=True), done)
+
     def action_help(self) -> None:
         from assistant.tui.screens.help import HelpScreen
 

@@ -451,3 +451,25 @@ async def test_the_clock_keeps_ticking_behind_the_withdrawal_dialog(store) -> No
         await pilot.pause(0.6)
         assert "Meeting 1:15" in shown() and "Meeting 1:15" in screen_text(app)
         await pilot.press("k", "escape")
+
+
+async def test_ctrl_q_during_a_recording_asks_first(store) -> None:
+    sources = Sources(tone(60))
+    clock = FakeClock()
+    app = build_app(store, source=sources, clock=clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("s", "c", "1", "2", "3", "4", "r")
+        session = app.session
+        await sources.reach(pilot, 1.0)
+        clock.advance(5)
+        await pilot.press("ctrl+q")
+        assert "Quit during the meeting?" in screen_text(app)
+        await pilot.press("enter")  # the default is No
+        assert app.is_running and isinstance(app.screen, TimekeeperScreen)
+        assert session.is_recording
+        await pilot.press("ctrl+q", "y")
+        await pilot.pause(0.3)
+    assert not session.recorder.recording  # stopped, everything flushed
+    mid = session.meeting.id
+    assert store.meeting(mid).status == "open" and store.turns(mid)
+    assert stored_chunks(store, mid) and all(c.closed for c in stored_chunks(store, mid))

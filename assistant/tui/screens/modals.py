@@ -24,10 +24,11 @@ class ConfirmModal(BaseModal):
         Binding("n,escape", "answer(False)", "No"),
     ]
 
-    def __init__(self, question: str, detail: str = "") -> None:
+    def __init__(self, question: str, detail: str = "", default_no: bool = False) -> None:
         super().__init__()
         self.question = question
         self.detail = detail
+        self.default_no = default_no  # Enter on an unread question must not do harm
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -37,7 +38,7 @@ class ConfirmModal(BaseModal):
                 yield Button("No (n)", id="no", compact=True)
 
     def on_mount(self) -> None:
-        self.query_one("#yes").focus()
+        self.query_one("#no" if self.default_no else "#yes").focus()
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
