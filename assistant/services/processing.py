@@ -18,14 +18,15 @@ any point and to run again (statuses: assistant/core/store/status.py):
 3. DRAFTED.
 
 An import runs all of it inside its own transaction, so it stays all or nothing.
-Drafting during the meeting (one contracts turn at a time) can call `analyse_member`,
-which reads only, with the utterances it has.
+Drafting during the meeting (services/live_drafts.py, one contracts turn at a time) calls
+`refine_contracts`, `analyse_member` (reads only) and `write_member` with `replace`; at the
+end its turns come back in `Heard.refined` and are not heard a third time.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -124,6 +125,9 @@ class Heard:
     segments: list[SpeechSegment]
     pieces: list[Piece] = field(default_factory=list)  # at least around contracts turns
     duration: float = 0.0  # meeting seconds the audio reaches
+    # Contracts turns already heard again during the meeting (store turn id -> its words):
+    # they replace the first pass there and the second pass leaves them alone.
+    refined: dict[int, list[Utterance]] = field(default_factory=dict)
 
 
 # --- step 1: transcribe ---------------------------------------------------------------------
@@ -189,16 +193,18 @@ def _slice(pieces: Sequence[Piece], start: float, end: float) -> Piece:
 
 def refine_contracts(transcriber: Transcriber, pieces: Sequence[Piece],
                      utterances: list[Utterance], context: dict[int, str] | None,
-                     progress: Progress = _noop) -> list[Utterance]:
+                     progress: Progress = _noop, done: Collection[int] = ()) -> list[Utterance]:
     """Transcribe each contracts turn again, primed with what its speaker said before.
 
     The contract is the part of the meeting that is kept, and small Whisper models
     mishear uncommon words in it. Priming the decoder with the member's earlier
     words and previous contracts (Whisper's `initial_prompt`) recovers vocabulary
-    already heard in the circle; only that turn's text is replaced.
+    already heard in the circle; only that turn's text is replaced. Turns in `done` were
+    heard again already (during the meeting) and are kept as they are.
     """
     turns = {u.turn.turn_id: u.turn for u in utterances
-             if u.turn and u.turn.segment == "contracts" and u.turn.member_id is not None}
+             if u.turn and u.turn.segment == "contracts" and u.turn.member_id is not None
+             and u.turn.turn_id not in done}
     out = [u for u in utterances if not (u.turn and u.turn.turn_id in turns)]
     if turns:
         progress("refining contracts", 0.0)
@@ -251,13 +257,15 @@ def needs_second_pass(mode: str, pieces: Sequence[Piece]) -> bool:
 
 def second_pass(mode: str, store: Store, circle: Circle, meeting: Meeting,
                 transcriber: Transcriber | None, pieces: Sequence[Piece],
-                utterances: list[Utterance], progress: Progress = _noop) -> list[Utterance]:
-    """Apply the configured second pass over contracts turns ('prompted', 'plain', 'off')."""
+                utterances: list[Utterance], progress: Progress = _noop,
+                done: Collection[int] = ()) -> list[Utterance]:
+    """Apply the configured second pass over contracts turns ('prompted', 'plain', 'off'),
+    except over the turns in `done` (heard again during the meeting)."""
     if not needs_second_pass(mode, pieces):
         return utterances
     assert transcriber is not None, "a second pass needs the transcriber"
     context = speaker_context(store, circle, meeting, utterances) if mode == "prompted" else None
-    return refine_contracts(transcriber, pieces, utterances, context, progress)
+    return refine_contracts(transcriber, pieces, utterances, context, progress, done)
 
 
 def spans_for(store: Store, meeting_id: int) -> list[TurnSpan]:
@@ -304,8 +312,13 @@ def transcribe_meeting(store: Store, meeting_id: int, transcriber: Transcriber |
     m = store.meeting(meeting_id)
     circle = store.circle_by_id(m.circle_id)
     utterances = attribute(heard.segments, spans_for(store, meeting_id))
+    if heard.refined:  # what was heard again during the meeting replaces the first pass
+        utterances = sorted([u for u in utterances
+                             if not (u.turn and u.turn.turn_id in heard.refined)]
+                            + [u for us in heard.refined.values() for u in us],
+                            key=lambda u: u.start)
     utterances = second_pass(contract_pass, store, circle, m, transcriber, heard.pieces,
-                             utterances, listener.progress)
+                             utterances, listener.progress, done=heard.refined)
     kept = write_transcript(store, meeting_id, utterances, heard.duration)
     listener.transcribed(kept)
     return kept
@@ -358,27 +371,52 @@ def analyse_member(store: Store, meeting: Meeting, member: Member,
     return MemberAnalysis(member.id, reports, drafts)
 
 
-def write_member(store: Store, meeting_id: int, analysis: MemberAnalysis) -> int | None:
+def write_member(store: Store, meeting_id: int, analysis: MemberAnalysis,
+                 replace: bool = False) -> int | None:
     """Write one member's analysis in one transaction; the items written, or None (and
-    nothing written) when the member was drafted meanwhile."""
+    nothing written) when the member was drafted meanwhile.
+
+    With `replace` (a contracts turn said again during the meeting) the member's drafts
+    nobody approved yet go instead (marked deleted), and a new draft that repeats an
+    approved item is not added twice; approved items are never touched.
+    """
+    drafts = analysis.drafts
     with store.tx():
         if has_draft(store, meeting_id, analysis.member_id):
-            return None
-        confirmed = {r.item_id for r in store.report_back(meeting_id) if r.confirmed}
-        for s in analysis.reports:
-            if s.item_id not in confirmed and s.status:
-                store.set_report_back(meeting_id, s.item_id, s.status, confirmed=False,
-                                      quote=s.quote)
+            if not replace:
+                return None
+            mine = store.items(meeting_id, analysis.member_id)
+            for i in mine:
+                if i.status == "draft" and i.origin in DRAFTED_ORIGINS:
+                    store.set_item_status(i.id, "deleted")
+            kept = {" ".join(words(i.text)) for i in mine if i.status == "approved"}
+            drafts = [d for d in drafts if " ".join(words(d.text)) not in kept]
+        write_report_back(store, meeting_id, analysis.reports)
         # The timekeeper may already have carried an item over during report-back.
         carried = {i.carried_from for i in store.items(meeting_id) if i.carried_from}
         n = 0
-        for d in analysis.drafts:
+        for d in drafts:
             if d.carried_from is not None and d.carried_from in carried:
                 continue
             store.add_item(meeting_id, analysis.member_id, d.text, due=d.due.isoformat(),
                            tentative=d.tentative, quote=d.quote, start=d.start, end=d.end,
                            origin=d.origin, carried_from=d.carried_from)
             n += 1
+    return n
+
+
+def write_report_back(store: Store, meeting_id: int,
+                      reports: Sequence[reportback.Suggestion]) -> int:
+    """Write report-back suggestions (unconfirmed) in one transaction; a status someone
+    confirmed is never replaced. How many were written."""
+    n = 0
+    with store.tx():
+        confirmed = {r.item_id for r in store.report_back(meeting_id) if r.confirmed}
+        for s in reports:
+            if s.item_id not in confirmed and s.status:
+                store.set_report_back(meeting_id, s.item_id, s.status, confirmed=False,
+                                      quote=s.quote)
+                n += 1
     return n
 
 

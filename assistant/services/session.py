@@ -12,6 +12,11 @@ A circle meeting by phone or video has two tracks: the room (`recorder`) and the
 meeting's folder. Every switch (consent, off the record, the end) acts on both, and the live
 transcript hears both.
 
+The session also keeps what drafting during the meeting and a quick end need: the last
+minutes of each track in memory (`tails`), every live transcript segment (`live_segments`)
+and where each track's live pass began; `drafts` (services/live_drafts.py) drafts each
+contracts turn as the timekeeper moves past it.
+
 Nothing here imports Textual; screens call these methods and read its state.
 The chunk files and their listing belong to assistant/core/audio/chunks.py, shared
 with `pmc meeting resume`; its helpers are imported here for the screens.
@@ -36,6 +41,7 @@ from assistant.core.audio.recorder import (
     ChunkNumbers,
     Recorder,
 )
+from assistant.core.audio.tail import AudioTail
 from assistant.core.errors import PMCError
 from assistant.core.meeting.consent import ConsentLedger
 from assistant.core.meeting.timekeeper import Timekeeper
@@ -86,6 +92,13 @@ class MeetingSession:
         self._erase_lock = threading.Lock()  # one chunk rewriter at a time (erase, end)
         self._erasing = threading.Condition()
         self._pending_erasures = 0  # asked for on the UI thread, not yet done by a worker
+        self.tails = {"room": AudioTail(), "call": AudioTail()}
+        self.live_segments: list[SpeechSegment] = []  # both tracks, as the live pass hears them
+        self.live_from: dict[str, float] = {}  # track -> meeting seconds its live pass began
+        self._live_lock = threading.Lock()
+        from assistant.services.live_drafts import LiveDrafts  # it reads this session back
+
+        self.drafts = LiveDrafts(self)
 
     @classmethod
     def create(cls, store: Store, circle: Circle, present: list[Member],
@@ -156,21 +169,42 @@ class MeetingSession:
                     on_error: Callable[[str], None] | None = None) -> None:
         """Start live transcription (once the model is loaded, off the UI thread)."""
         self.transcriber = transcriber
+
+        def heard(seg: SpeechSegment) -> None:
+            with self._live_lock:  # kept for the end of the meeting, which reuses them
+                self.live_segments.append(seg)
+            on_segment(seg)
+
         with self._lock:
             if self.live is None and self.recorder is not None and not self.timekeeper.finished:
-                self.live = LiveTranscriber(transcriber, on_segment, on_error=on_error)
+                self.live = LiveTranscriber(transcriber, heard, on_error=on_error)
                 if self.call_recorder is not None:  # the call's words are live too
-                    self.call_live = LiveTranscriber(transcriber, on_segment, on_error=on_error)
+                    self.call_live = LiveTranscriber(transcriber, heard, on_error=on_error)
 
     def _on_audio(self, block: np.ndarray, start_s: float) -> None:
+        self.tails["room"].add(block, start_s)
         live = self.live
         if live is not None:
+            self.live_from.setdefault("room", start_s)
             live.feed(block, start_s)
 
     def _on_call_audio(self, block: np.ndarray, start_s: float) -> None:
+        self.tails["call"].add(block, start_s)
         live = self.call_live
         if live is not None:
+            self.live_from.setdefault("call", start_s)
             live.feed(block, start_s)
+
+    def heard_live(self) -> list[SpeechSegment]:
+        """Every segment the live pass delivered so far (any thread)."""
+        with self._live_lock:
+            return list(self.live_segments)
+
+    def recent_audio(self, start: float, end: float) -> list[tuple[float, np.ndarray]]:
+        """Recorded audio of both tracks between two meeting times, from memory; what a
+        member asked to delete is silent (any thread)."""
+        erased = list(self.erased)
+        return [p for tail in self.tails.values() for p in tail.pieces(start, end, erased)]
 
     @property
     def recording_allowed(self) -> bool:

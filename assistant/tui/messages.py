@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from textual.message import Message
 
 from assistant.core.speech.types import SpeechSegment
+from assistant.services.live_drafts import TurnDone
 
 
 @dataclass
@@ -56,3 +57,10 @@ class MeetingProcessed(Message):
 
     meeting_id: int
     error: str | None = None
+
+
+@dataclass
+class TurnDrafted(Message):
+    """A turn was drafted during the meeting (contracts) or its report-back suggested."""
+
+    done: TurnDone

@@ -152,12 +152,12 @@ async def test_withdraw_then_delete_silences_only_their_turn(store: Store) -> No
         assert covered / RATE > lines["tom"][1] - lines["tom"][0]  # his speech was recorded
 
         # The transcript: Maya's and Lena's words, never Tom's; the transcription after the
-        # meeting was never even given his span.
+        # meeting was never even given his span (it reuses the live transcript and hears
+        # again only what the live pass missed, so it may make no call at all).
         said = [s.text for s in store.segments(mid)]
         assert lines["maya"][2] in said and lines["lena"][2] in said
         assert lines["tom"][2] not in said
-        assert r["after_calls"] and all(end <= a + 1e-3 or start >= b - 1e-3
-                                        for start, end in r["after_calls"])
+        assert all(end <= a + 1e-3 or start >= b - 1e-3 for start, end in r["after_calls"])
         # Nor did the live transcript keep it.
         assert lines["maya"][2] in r["live"] and lines["tom"][2] not in r["live"]
         events = [(m, g) for m, g, _ in store.consent_events(mid) if m == tom.id]

@@ -135,13 +135,18 @@ def recover_meeting(store: Store, meeting_id: int) -> list[ChunkInfo]:
     return chunks
 
 
-def meeting_audio(store: Store, meeting_id: int) -> list[tuple[float, np.ndarray]]:
-    """(meeting start seconds, samples) of every non-empty listed chunk, for transcription.
+def meeting_audio(store: Store, meeting_id: int,
+                  within: Sequence[Span] | None = None) -> list[tuple[float, np.ndarray]]:
+    """(meeting start seconds, samples) of every non-empty listed chunk, for transcription;
+    with `within`, only the chunks that overlap one of those spans are read.
 
     Erased spans are cut out rather than handed over as silence: Whisper may hear words
     in silence, and nothing may be attributed to a member who asked to be erased.
     """
     chunks = [c for c in stored_chunks(store, meeting_id) if c.frames > 0 and c.path.exists()]
+    if within is not None:
+        chunks = [c for c in chunks
+                  if any(c.start < b and c.start + c.frames / RATE > a for a, b in within)]
     pieces = [(start, a) for start, a in read_chunks(chunks, cipher=crypto.home_cipher())
               if a.size]
     return cut(pieces, erased_spans(store, meeting_id))

@@ -3,7 +3,10 @@
 All of it runs in a worker thread, through the one processing flow
 (assistant/services/processing.py) that imports and `pmc meeting resume` use too; the
 worker posts `ProgressReported`, `ContractDrafted` and `MeetingProcessed`, and the screen
-only draws what they say.
+only draws what they say. After a live meeting the flow starts from what the meeting already
+heard and drafted (services/live_drafts.py `heard_at_end`): only what the live pass missed
+and the contracts turns not drafted yet are heard again, and members drafted during the
+meeting are left as they are. Without a live transcript the whole recording is transcribed.
 """
 
 from __future__ import annotations
@@ -20,14 +23,16 @@ from textual.widgets import Footer, Header, ProgressBar, Static
 
 from assistant.core.errors import PMCError
 from assistant.core.meeting.timekeeper import fmt_seconds
+from assistant.core.store.status import MeetingStatus
 from assistant.core.store.store import Member
-from assistant.services import processing
+from assistant.services import live_drafts, processing
 from assistant.services.session import MeetingSession
 from assistant.tui.messages import ContractDrafted, MeetingProcessed, ProgressReported
 from assistant.tui.screens.base import BaseScreen
 
 STAGE_LABEL = {
     "catching up": "Catching up the live transcript",
+    "finishing drafts": "Finishing the drafts made during the meeting",
     "loading models": "Loading the models",
     "transcribing": "Transcribing the recording",
     "refining contracts": "Listening again to the contracts",
@@ -108,14 +113,29 @@ class EndScreen(BaseScreen):
                 post(ProgressReported("catching up", 0.0))
                 session.finish_live()
                 post(ProgressReported("catching up", 1.0))
+            if session is not None and session.drafts.pending:
+                post(ProgressReported("finishing drafts", 0.0))
+                session.drafts.wait()
+                post(ProgressReported("finishing drafts", 1.0))
             live_model = session.transcriber if session is not None else None
             models = processing.Models(lambda: live_model or self.pmc.transcriber_factory(),
                                        self.pmc.drafter_factory)
             listener = _Posting(post)
-            processing.process(store, self.meeting_id, models,
+            heard = None
+            if session is not None and store.meeting(self.meeting_id).status == MeetingStatus.OPEN \
+                    and not store.has_segments(self.meeting_id):
+                # A retry after a failure has this already stored: nothing to reuse then.
+                end = live_drafts.heard_at_end(session, models.transcriber, listener.progress)
+                heard = end.heard if end is not None else None
+            processing.process(store, self.meeting_id, models, heard=heard,
                                contract_pass=self.pmc.settings.contract_pass, listener=listener)
-            for member in listener.drafted_members:
-                post(ContractDrafted(member.id, len(store.items(self.meeting_id, member.id))))
+            # Those drafted now and those drafted during the meeting.
+            early = {d.member_id for d in session.drafts.done} if session is not None else set()
+            drafted = {m.id for m in listener.drafted_members} | early
+            for member in store.attendees(self.meeting_id):
+                if member.id in drafted:
+                    post(ContractDrafted(member.id,
+                                         len(store.items(self.meeting_id, member.id))))
             post(MeetingProcessed(self.meeting_id))
         except PMCError as exc:
             post(MeetingProcessed(self.meeting_id, error=str(exc)))

@@ -24,6 +24,7 @@ from assistant.services.session import mark_report_back
 from assistant.tui.messages import LiveModelLoaded, RecorderFailed, SegmentTranscribed
 from assistant.tui.screens.base import BaseScreen
 from assistant.tui.widgets.bars import STATE_STYLE, CountdownBar, LevelMeter, TalkTime
+from assistant.tui.widgets.live_drafts import DraftsPanel
 
 STATUS_LABEL = {"done": "done", "partial": "partly done", "not_done": "not done",
                 "dropped": "dropped", "carried_over": "carried over"}
@@ -42,6 +43,8 @@ class TimekeeperScreen(BaseScreen):
         "o: off the record (nothing is recorded until pressed again).\n"
         "w: consent — anyone can withdraw (recording stops at once) or consent again.\n"
         "t: show or hide the live transcript.  e: end the meeting.\n"
+        "Each contracts turn is drafted as you move past it (report-back turns get suggested "
+        "statuses); a: approve, edit or delete them while the member is still here.\n"
         "Report-back turns list the member's last contract: Up/Down choose an item, then "
         "d done, h partly done, x not done, r dropped, c carry over.\n"
         "The bar turns amber in a turn's last minute and red when it runs over; later turns "
@@ -57,6 +60,7 @@ class TimekeeperScreen(BaseScreen):
         Binding("w", "consent", "Consent"),
         Binding("t", "transcript", "Transcript"),
         Binding("e", "end", "End"),
+        Binding("a", "drafts", "Drafts", show=False),
         *[Binding(str(i), f"speaking({i - 1})", f"Now speaking: member {i}", show=False)
           for i in range(1, 9)],
         Binding("up", "rb_move(-1)", "Previous item", show=False),
@@ -97,6 +101,8 @@ class TimekeeperScreen(BaseScreen):
                 yield TalkTime(id="talk")
             with Vertical(id="side"):
                 yield Static(id="agenda")
+                with Vertical(id="drafts-box"):
+                    yield DraftsPanel(id="drafts")
                 with Vertical(id="rb-box"):
                     yield Static(id="rb-items")
                 with Vertical(id="transcript-box"):
@@ -107,6 +113,8 @@ class TimekeeperScreen(BaseScreen):
         self.query_one("#talk-box").border_title = "Talk time vs equal share"
         self.query_one("#transcript-box").border_title = "Live transcript"
         self.query_one("#agenda").border_title = "Agenda"
+        self.query_one("#drafts-box").border_title = "Drafted during the meeting"
+        self.query_one("#drafts-box").display = False
         source = call = None
         record = self.record
         if record and self.pmc.source_factory is not None:
@@ -398,7 +406,7 @@ class TimekeeperScreen(BaseScreen):
             return bool(self.is_mounted and self.rb_items())
         if action == "consent":
             return self.record
-        if action == "transcript":
+        if action in ("transcript", "drafts"):
             return self.session.recorder is not None
         return True
 
@@ -408,6 +416,7 @@ class TimekeeperScreen(BaseScreen):
         self.session.act(fn)
         if self.session.timekeeper.pos != pos:
             self.rb_index = 0
+            self.query_one(DraftsPanel).turn_left(self.session.timekeeper, pos)
         self.tick()
         self.refresh_bindings()
         if self.session.timekeeper.finished:
@@ -445,6 +454,11 @@ class TimekeeperScreen(BaseScreen):
         from assistant.tui.screens.modals import ConsentModal
 
         self.app.push_screen(ConsentModal(), lambda _r: self.tick())
+
+    def action_drafts(self) -> None:
+        from assistant.tui.screens.live_drafts import LiveDraftsModal
+
+        self.app.push_screen(LiveDraftsModal(), lambda _r: self.query_one(DraftsPanel).show_rows())
 
     def action_transcript(self) -> None:
         box = self.query_one("#transcript-box")

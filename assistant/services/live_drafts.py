@@ -1,0 +1,300 @@
+"""Drafting during the meeting, and an end of meeting that reuses it.
+
+When the timekeeper moves past a member's contracts turn, a worker (the UI's) calls
+`LiveDrafts.contracts_turn`: the turn's audio, still in memory (`MeetingSession.tails`),
+is heard again with the contracts second pass (`processing.refine_contracts`, primed with
+the member's earlier words), drafted (`processing.analyse_member`) and written in one
+transaction (`processing.write_member`, `replace`: a turn said again replaces the drafts
+nobody approved yet). After a report-back turn, `report_back_turn` hears it and writes the
+suggested statuses, unconfirmed, for the timekeeper to confirm.
+
+One turn at a time (the local LLM is not shared between threads); the UI counts a turn as
+pending before its worker starts, and the end of the meeting waits for them (`wait`).
+
+At the end, `heard_at_end` gives the processing flow what the meeting already heard: the
+live transcript, plus a fresh pass over only what the live pass never heard (audio before
+its model was loaded, windows it dropped or failed on), and the contracts turns heard again
+during the meeting, which are not heard a third time. Without a live transcript at all it
+gives None and the flow transcribes the whole recording, as after a crash.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from assistant.core.audio.chunks import meeting_audio
+from assistant.core.audio.decode import RATE
+from assistant.core.drafting import reportback
+from assistant.core.drafting.attribution import TurnSpan, Utterance, attribute
+from assistant.core.drafting.contracts import Drafter
+from assistant.core.privacy import erase
+from assistant.core.speech.types import SpeechSegment, Transcriber
+from assistant.services import processing
+
+if TYPE_CHECKING:
+    from assistant.services.session import MeetingSession
+
+HEAR_PAD = 0.3  # seconds either side of a report-back turn (words are kept by turn anyway)
+
+
+@dataclass
+class TurnDone:
+    """What one turn gave, for the screen: a past-tense fact, no widgets."""
+
+    member_id: int
+    segment: str  # "contracts" or "report_back"
+    items: int = 0  # contract drafts written
+    reports: int = 0  # report-back suggestions written
+    skipped: str = ""  # why nothing was done (one line), if so
+    seconds: float = 0.0  # from leaving the turn to the drafts being stored
+
+
+@dataclass
+class LiveDrafts:
+    """One meeting's drafting during the meeting (owned by its MeetingSession)."""
+
+    session: MeetingSession
+    # store turn id -> the turn's words heard again (contracts) or heard (report-back)
+    refined: dict[int, list[Utterance]] = field(default_factory=dict)
+    report_heard: dict[int, list[Utterance]] = field(default_factory=dict)
+    done: list[TurnDone] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._cond = threading.Condition()
+        self._pending = 0
+        self._one = threading.Lock()  # one turn at a time: one LLM, two cores
+        self._drafter: Drafter | None = None
+
+    # --- bookkeeping (any thread) -------------------------------------------------------
+    def begin(self) -> None:
+        """A turn will be drafted (UI thread, before its worker starts)."""
+        with self._cond:
+            self._pending += 1
+
+    def _finished(self) -> None:
+        with self._cond:
+            self._pending = max(0, self._pending - 1)
+            self._cond.notify_all()
+
+    @property
+    def pending(self) -> int:
+        with self._cond:
+            return self._pending
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until no turn is being drafted (the end of the meeting, a worker thread)."""
+        with self._cond:
+            return self._cond.wait_for(lambda: self._pending == 0, timeout)
+
+    # --- turns --------------------------------------------------------------------------
+    def spans(self, member_id: int, segment: str,
+              entries: Sequence[tuple[float, float]]) -> list[TurnSpan]:
+        """The stored turns for the timekeeper's log entries of one member's turn."""
+        mine = [s for s in processing.spans_for(self.session.store, self.session.meeting.id)
+                if s.member_id == member_id and s.segment == segment]
+        return [s for s in mine if any(abs(s.start - a) < 1e-3 for a, _b in entries)]
+
+    def _transcriber(self) -> Transcriber | None:
+        return self.session.transcriber
+
+    def _live_utterances(self) -> list[Utterance]:
+        s = self.session
+        said = attribute(s.heard_live(), processing.spans_for(s.store, s.meeting.id))
+        heard = {**self.report_heard, **self.refined}
+        said = [u for u in said if not (u.turn and u.turn.turn_id in heard)]
+        return sorted(said + [u for us in heard.values() for u in us], key=lambda u: u.start)
+
+    def _skip(self, spans: Sequence[TurnSpan]) -> str:
+        s = self.session
+        if not spans:
+            return "the turn was not logged"
+        member_id = spans[0].member_id
+        if member_id is not None and not s.consent.granted(member_id):
+            return "consent withdrawn"
+        if all(s.is_erased(t.start, t.end) for t in spans):
+            return "deleted at the member's request"
+        if self._transcriber() is None:
+            return "no live transcription"
+        return ""
+
+    def contracts_turn(self, spans: Sequence[TurnSpan], drafter: Callable[[], Drafter],
+                       contract_pass: str, left_at: float | None = None) -> TurnDone:
+        """Hear one member's contracts turn again, draft it, store the drafts (a worker).
+
+        `left_at`: `time.monotonic()` when the timekeeper moved past the turn.
+        """
+        left_at = time.monotonic() if left_at is None else left_at
+        try:
+            member_id = spans[0].member_id if spans else None
+            done = TurnDone(member_id or 0, "contracts")
+            with self._one:
+                why = self._skip(spans)
+                if why or member_id is None:
+                    done.skipped = why
+                    return done
+                s = self.session
+                transcriber = self._transcriber()
+                assert transcriber is not None
+                store, meeting = s.store, s.store.meeting(s.meeting.id)
+                ids = {t.turn_id for t in spans if t.turn_id is not None}
+                pieces = s.recent_audio(min(t.start for t in spans) - processing.REFINE_PAD,
+                                        max(t.end for t in spans) + processing.REFINE_PAD)
+                live = self._live_utterances()
+                others = [u for u in live if not (u.turn and u.turn.turn_id in ids)]
+                # The turn itself goes in empty: heard again here, whatever the live pass
+                # made of it (it may still be behind).
+                blank = [Utterance(t, t.start, t.end, "") for t in spans]
+                # 'off' skips only the end's second pass; during the meeting the turn must
+                # be heard once anyway, so it is heard plainly.
+                context = (processing.speaker_context(store, s.circle, meeting, others)
+                           if contract_pass == "prompted" else None)
+                heard = processing.refine_contracts(transcriber, pieces, others + blank,
+                                                    context)
+                turn = [u for u in heard if u.turn and u.turn.turn_id in ids and u.text]
+                if not turn:  # nothing heard again: the live words, if any
+                    turn = [u for u in live if u.turn and u.turn.turn_id in ids and u.text]
+                for tid in ids:
+                    words = [u for u in turn if u.turn and u.turn.turn_id == tid]
+                    if words:
+                        self.refined[tid] = words
+                # The member's words elsewhere (report-back) and this turn's only: a turn
+                # said again replaces what they said before.
+                said = [u for u in others if u.turn and u.turn.member_id == member_id
+                        and u.turn.segment != "contracts"] + turn
+                if self._drafter is None:
+                    self._drafter = drafter()
+                member = store.member_by_id(member_id)
+                analysis = processing.analyse_member(store, meeting, member, said,
+                                                     self._drafter)
+                written = processing.write_member(store, meeting.id, analysis, replace=True)
+                done.items = written or 0
+                done.reports = len(analysis.reports)
+                done.seconds = time.monotonic() - left_at
+                self.done.append(done)
+                return done
+        finally:
+            self._finished()
+
+    def report_back_turn(self, spans: Sequence[TurnSpan],
+                         left_at: float | None = None) -> TurnDone:
+        """Hear one member's report-back turn, store the suggested statuses (a worker)."""
+        left_at = time.monotonic() if left_at is None else left_at
+        try:
+            member_id = spans[0].member_id if spans else None
+            done = TurnDone(member_id or 0, "report_back")
+            with self._one:
+                why = self._skip(spans)
+                if why or member_id is None:
+                    done.skipped = why
+                    return done
+                s = self.session
+                store, meeting = s.store, s.meeting
+                previous = store.open_items_before(s.circle, member_id, meeting.date,
+                                                   exclude=meeting.id)
+                if not previous:
+                    done.skipped = "no contract from the last meeting"
+                    return done
+                transcriber = self._transcriber()
+                assert transcriber is not None
+                ids = {t.turn_id for t in spans if t.turn_id is not None}
+                pieces = s.recent_audio(min(t.start for t in spans) - HEAR_PAD,
+                                        max(t.end for t in spans) + HEAR_PAD)
+                segments = processing.transcribe_pieces(transcriber, pieces)
+                turn = [u for u in attribute(segments, list(spans))
+                        if u.turn and u.turn.turn_id in ids and u.text]
+                for tid in ids:
+                    words = [u for u in turn if u.turn and u.turn.turn_id == tid]
+                    if words:
+                        self.report_heard[tid] = words
+                text = " ".join(u.text for u in turn)
+                suggestions = [x for x in reportback.suggest(text, [(i.id, i.text)
+                                                                    for i in previous])
+                               if x.status]
+                done.reports = processing.write_report_back(store, meeting.id, suggestions)
+                done.seconds = time.monotonic() - left_at
+                self.done.append(done)
+                return done
+        finally:
+            self._finished()
+
+
+# --- the end of the meeting -------------------------------------------------------------------
+
+
+def unheard_spans(session: MeetingSession) -> list[tuple[float, float]] | None:
+    """Meeting-second spans the live pass never transcribed, or None when it heard nothing
+    usable (no live transcription, or a track it never started on)."""
+    tracks = [(name, live) for name, live, rec in
+              (("room", session.live, session.recorder),
+               ("call", session.call_live, session.call_recorder)) if rec is not None]
+    if not tracks or any(live is None for _n, live in tracks):
+        return None
+    spans: list[tuple[float, float]] = []
+    for name, live in tracks:
+        assert live is not None
+        began = session.live_from.get(name)
+        if began is None:
+            return None
+        if began > 0.0:
+            spans.append((0.0, began))  # recorded before the live model was loaded
+        spans.extend(live.missed())  # dropped when it fell behind, or failed
+    return erase.merge(spans)
+
+
+def _within(pieces: Sequence[processing.Piece],
+            spans: Sequence[tuple[float, float]]) -> list[processing.Piece]:
+    """The parts of the pieces inside the spans."""
+    out = []
+    for start, samples in pieces:
+        end = start + len(samples) / RATE
+        for a, b in spans:
+            lo, hi = max(a, start), min(b, end)
+            if hi - lo > 0.05:
+                i, j = int((lo - start) * RATE), int((hi - start) * RATE)
+                out.append((start + i / RATE, samples[i:j]))
+    return out
+
+
+@dataclass
+class EndHeard:
+    """What `heard_at_end` did, for tests and benchmarks."""
+
+    heard: processing.Heard
+    unheard: list[tuple[float, float]]
+    reheard_turns: int  # contracts turns the end's second pass still has to hear
+
+
+def heard_at_end(session: MeetingSession, transcriber: Callable[[], Transcriber],
+                 progress: processing.Progress = processing._noop) -> EndHeard | None:
+    """The meeting as already heard, for `processing.process(heard=...)`; None: the
+    live transcript is missing, so the whole recording is transcribed instead.
+
+    Call after `session.finish_live()` and `drafts.wait()` (a worker thread).
+    """
+    unheard = unheard_spans(session)
+    if unheard is None:
+        return None
+    store, mid = session.store, session.meeting.id
+    drafts = session.drafts
+    spans = processing.spans_for(store, mid)
+    todo = [t for t in spans if t.segment == "contracts" and t.member_id is not None
+            and t.turn_id not in drafts.refined]
+    around = [(max(0.0, t.start - processing.REFINE_PAD), t.end + processing.REFINE_PAD)
+              for t in todo]
+    # Only the chunks these spans touch are read (erased spans cut out, as in the flow).
+    wanted = erase.merge([*unheard, *around])
+    pieces = meeting_audio(store, mid, within=wanted) if wanted else []
+    segments: list[SpeechSegment] = session.heard_live()
+    gaps = _within(pieces, unheard)
+    if gaps:
+        segments = segments + processing.transcribe_pieces(transcriber(), gaps, progress)
+    segments.sort(key=lambda x: x.start)
+    duration = max((s + len(a) / RATE for s, a in pieces), default=0.0)
+    duration = max(duration, session.timekeeper.now())
+    heard = processing.Heard(segments, _within(pieces, around), duration,
+                             refined={k: list(v) for k, v in drafts.refined.items()})
+    return EndHeard(heard, unheard, len(todo))

@@ -1,0 +1,181 @@
+"""Drafting during the meeting (services/live_drafts.py) and what it leans on: the audio
+kept in memory (core/audio/tail.py), a turn said again replacing its drafts
+(`write_member(replace=True)`), and turns heard during the meeting not heard again at the
+end (`Heard.refined`). A scripted transcriber and the rule drafter: logic only."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+
+from assistant.core.audio.tail import AudioTail
+from assistant.core.drafting.contracts import Drafter, DraftItem
+from assistant.core.speech.types import SpeechSegment, Word
+from assistant.core.store.status import MeetingStatus
+from assistant.core.store.store import Store
+from assistant.services import processing
+from assistant.services.processing import MemberAnalysis, write_member
+from assistant.services.session import MeetingSession
+
+RATE = 16000
+
+
+def test_the_tail_keeps_recent_audio_splits_at_gaps_and_silences_erased_spans() -> None:
+    tail = AudioTail(keep_s=3.0)
+    for k in range(20):  # 2 s of 0.1 s blocks, each filled with its own start time
+        tail.add(np.full(1600, k / 10 + 0.05, np.float32), k / 10)
+    tail.add(np.full(1600, 9.0, np.float32), 5.0)  # after an off-the-record stretch
+    pieces = tail.pieces(1.0, 6.0, silence=[(1.5, 1.7)])
+    assert [round(s, 3) for s, _ in pieces] == [1.0, 5.0]
+    first = pieces[0][1]
+    assert len(first) == RATE  # 1.0 .. 2.0
+    assert abs(first[0] - 1.05) < 1e-6 and abs(first[-1] - 1.95) < 1e-6
+    assert not first[int(0.5 * RATE):int(0.7 * RATE)].any()  # the erased span
+    assert first[int(0.8 * RATE)] > 0
+    # Bounded: after 40 s more only about the last 3 s are kept.
+    for k in range(400):
+        tail.add(np.zeros(1600, np.float32), 6.0 + k / 10)
+    assert tail.first is not None and tail.first >= 46.0 - 3.0 - 0.11
+    assert tail.pieces(0.0, 2.0) == []
+
+
+def _store() -> tuple[Store, int, int]:
+    store = Store(":memory:")
+    circle = store.create_circle("C", ["Ana"])
+    ana = store.members(circle)[0]
+    m = store.create_meeting(circle, "2026-03-05", "2026-03-19", "live", "open")
+    store.set_attendance(m.id, {ana.id: True})
+    return store, m.id, ana.id
+
+
+def _draft(text: str) -> DraftItem:
+    return DraftItem(text, dt.date(2026, 3, 19), False, text, 1.0, 2.0, "rule")
+
+
+def test_a_turn_said_again_replaces_undecided_drafts_and_keeps_approved_ones() -> None:
+    store, mid, ana = _store()
+    first = MemberAnalysis(ana, drafts=[_draft("Email the editor"), _draft("Book a room")])
+    assert write_member(store, mid, first) == 2
+    email, room = store.items(mid, ana)
+    store.set_item_status(email.id, "approved")
+    # Without `replace` (the end of the meeting) a drafted member is left alone.
+    again = MemberAnalysis(ana, drafts=[_draft("Email the editor"), _draft("Call Jo")])
+    assert write_member(store, mid, again) is None
+    # Said again during the meeting: the approved item stays once, the undecided one goes.
+    assert write_member(store, mid, again, replace=True) == 1
+    live = {i.text: i.status for i in store.items(mid, ana)}
+    assert live == {"Email the editor": "approved", "Call Jo": "draft"}
+    assert store.item(room.id).status == "deleted"
+    assert store.item(email.id).status == "approved"
+
+
+class Scripted:
+    """Hears a contract wherever its audio covers it; counts the calls and their spans."""
+
+    name = "scripted"
+
+    def __init__(self, said: list[tuple[float, float, str]]) -> None:
+        self.said = said
+        self.calls: list[tuple[float, float]] = []
+
+    def transcribe(self, audio, offset=0.0, progress=None, prompt=None):  # type: ignore[no-untyped-def]
+        end = offset + len(audio) / RATE
+        self.calls.append((offset, end))
+        out = []
+        for a, b, text in self.said:
+            if offset <= (a + b) / 2 < end and float(np.abs(audio).max(initial=0)) > 0:
+                ws = text.split()
+                step = (b - a) / len(ws)
+                words = tuple(Word(a + k * step, a + (k + 1) * step, " " + w, 1.0)
+                              for k, w in enumerate(ws))
+                out.append(SpeechSegment(a, b, text, words))
+        return out
+
+
+class Clock:
+    t = 100.0
+
+    def __call__(self) -> float:
+        return self.t
+
+
+def _session(said: list[tuple[float, float, str]]) -> tuple[MeetingSession, Scripted]:
+    store = Store(":memory:")
+    circle = store.create_circle("C", ["Ana", "Ben"])
+    present = store.members(circle)
+    session = MeetingSession.create(store, circle, present, Clock(), dt.date(2026, 3, 5))
+    for p in present:
+        session.consent.grant(p.id)
+    t = Scripted(said)
+    session.transcriber = t
+    # What the recorder would have handed over: 12 s of (non-silent) room audio.
+    for k in range(120):
+        session._on_audio(np.full(1600, 0.1, np.float32), k / 10)
+    return session, t
+
+
+def test_a_contracts_turn_is_heard_again_drafted_and_said_again() -> None:
+    said = [(2.0, 4.0, "I will email the editor by Friday."),
+            (7.0, 9.0, "I will send the survey to ten students.")]
+    session, t = _session(said)
+    store, mid = session.store, session.meeting.id
+    ana, ben = session.member_ids
+    store.add_turns(mid, [(ana, "contracts", 1.5, 5.0), (ben, "contracts", 6.5, 10.0)])
+    drafts = session.drafts
+    spans = drafts.spans(ana, "contracts", [(1.5, 5.0)])
+    assert [s.turn_id for s in spans] and len(spans) == 1
+    drafts.begin()
+    done = drafts.contracts_turn(spans, lambda: Drafter(None), "prompted")
+    assert drafts.pending == 0 and drafts.wait(0)
+    assert done.items == 1 and not done.skipped
+    (item,) = store.items(mid, ana)
+    assert "editor" in item.text.lower() and item.status == "draft"
+    # Only that turn (padded) was heard, primed with the speaker's words.
+    assert t.calls == [(1.5 - processing.REFINE_PAD, 5.0 + processing.REFINE_PAD)]
+    assert list(drafts.refined) == [spans[0].turn_id]
+    assert "editor" in drafts.refined[spans[0].turn_id][0].text
+    # Approved, then the turn said again with the same words: approved once, nothing new.
+    store.set_item_status(item.id, "approved")
+    drafts.begin()
+    again = drafts.contracts_turn(spans, lambda: Drafter(None), "prompted")
+    assert again.items == 0
+    assert [(i.text, i.status) for i in store.items(mid, ana)] == [(item.text, "approved")]
+
+
+def test_a_withdrawn_or_erased_member_is_not_drafted() -> None:
+    session, t = _session([(1.0, 3.0, "I will email the editor by Friday.")])
+    store, mid = session.store, session.meeting.id
+    ana = session.member_ids[0]
+    store.add_turns(mid, [(ana, "contracts", 0.5, 4.0)])
+    spans = session.drafts.spans(ana, "contracts", [(0.5, 4.0)])
+    session.consent.withdraw(ana)
+    session.drafts.begin()
+    done = session.drafts.contracts_turn(spans, lambda: Drafter(None), "prompted")
+    assert done.skipped == "consent withdrawn" and store.items(mid) == [] and not t.calls
+    assert session.drafts.pending == 0
+
+
+def test_the_end_keeps_turns_heard_during_the_meeting_and_hears_only_the_others() -> None:
+    store = Store(":memory:")
+    circle = store.create_circle("C", ["Ana", "Ben"])
+    ana, ben = store.members(circle)
+    m = store.create_meeting(circle, "2026-03-05", "2026-03-19", "live")
+    store.set_attendance(m.id, {ana.id: True, ben.id: True})
+    store.add_turns(m.id, [(ana.id, "contracts", 0.0, 3.0), (ben.id, "contracts", 3.0, 6.0)])
+    spans = processing.spans_for(store, m.id)
+    first_pass = [SpeechSegment(0.5, 2.5, "I will send the servay."),
+                  SpeechSegment(3.5, 5.5, "I will email two more labs.")]
+    refined = {spans[0].turn_id: [processing.Utterance(
+        spans[0], 0.5, 2.5, "I will send the survey to ten students.")]}
+    audio = [(0.0, np.full(6 * RATE, 0.1, np.float32))]
+    t = Scripted([(3.5, 5.5, "I will email two more labs by Monday.")])
+    heard = processing.Heard(first_pass, audio, 6.0, refined=refined)
+    processing.process(store, m.id, processing.Models(lambda: t, lambda: Drafter(None)),
+                       contract_pass="plain", heard=heard)
+    assert store.meeting(m.id).status == MeetingStatus.DRAFTED
+    texts = [s.text for s in store.segments(m.id)]
+    assert texts == ["I will send the survey to ten students.",
+                     "I will email two more labs by Monday."]
+    # Only Ben's turn was heard again.
+    assert t.calls == [(3.0 - processing.REFINE_PAD, 6.0)]
