@@ -23,7 +23,10 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "benchmarks"
 OUT = BENCH / "out"  # git-ignored: synthetic audio, scratch homes
-SHARED = ROOT.parent / "shared"
+# ../shared beside the checkout (as tests/conftest.py finds it); a worktree elsewhere
+# falls back to the shared copy.
+SHARED = next((p for p in (ROOT.parent / "shared", Path("/work/shared"))
+               if (p / "data").is_dir()), ROOT.parent / "shared")
 RESULTS_JSON = BENCH / "results.json"
 RESULTS_MD = BENCH / "RESULTS.md"
 

@@ -198,3 +198,46 @@ def test_loading_a_model_puts_numpy_blas_on_one_thread(
     assert len(transcribers) == 2
     blas = [p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"]
     assert blas and all(n == 1 for n in blas)
+
+
+def test_ami_sample_decodes_at_temperature_zero(transcribers: dict[str, Transcriber],
+                                                caplog: pytest.LogCaptureFixture) -> None:
+    """Issue 16: on an AVX2 CPU, AMI sample.wav's first window fell into a repetition
+    loop at temperature 0 (gzip ratio 2.82 > 2.4) and was decoded again by sampling,
+    making faster-whisper slower than openai-whisper on it. The cause was float32
+    rounding in the mel filter product (numpy's BLAS kernel and thread count, see
+    core/speech/mel.py); with the float64 product no window needs a fallback, and
+    every word of the clip is still there (openai-whisper: 78)."""
+    import logging
+
+    clip = SHARED / "data" / "ami" / "sample.wav"
+    if not clip.is_file():
+        _missing(f"test audio {clip} is missing")
+    from assistant.core.audio import decode as audio
+
+    with caplog.at_level(logging.DEBUG, logger="faster_whisper"):
+        segments = transcribers["faster-whisper"].transcribe(audio.load(clip))
+    fallbacks = [r.getMessage() for r in caplog.records if "is not met" in r.getMessage()]
+    assert fallbacks == []
+    words = sum(len(s.text.split()) for s in segments)
+    assert words >= 75, words
+    assert segments[-1].text.lower().rstrip(" .").endswith("new jersey now")
+
+
+def test_features_do_not_depend_on_numpy_blas_threads(
+        transcribers: dict[str, Transcriber]) -> None:
+    from threadpoolctl import threadpool_limits
+
+    from assistant.core.audio import decode as audio
+
+    clip = SHARED / "data" / "ami" / "sample.wav"
+    if not clip.is_file():
+        _missing(f"test audio {clip} is missing")
+    extract = transcribers["faster-whisper"].model.feature_extractor  # type: ignore[attr-defined]
+    samples = audio.load(clip)
+    feats = []
+    for n in (1, 2):
+        with threadpool_limits(limits=n, user_api="blas"):
+            feats.append(extract(samples))
+    assert feats[0].dtype == np.float32
+    assert np.array_equal(feats[0], feats[1])

@@ -18,6 +18,7 @@ import numpy as np
 
 from assistant.core.audio import decode as audio_mod
 from assistant.core.errors import PMCError
+from assistant.core.speech.mel import precise_features
 from assistant.core.speech.runtime import prepare_for_speech
 from assistant.core.speech.types import (
     DECODING,
@@ -69,6 +70,8 @@ class FasterWhisperTranscriber:
         except (RuntimeError, ValueError, OSError) as exc:
             raise PMCError(f"Whisper model at {model_dir} cannot be loaded "
                            f"({exc.__class__.__name__}); run `pmc models verify`") from None
+        # Features that do not depend on numpy's BLAS kernel or threads (mel.py).
+        precise_features(self.model.feature_extractor)
         self.batched = BatchedInferencePipeline(self.model)
         self.language = language
         if not self.model.model.is_multilingual:
