@@ -173,6 +173,43 @@ def loadavg() -> list[float]:
         return []
 
 
+# The x86 flags that decide CTranslate2's / oneDNN's / OpenBLAS's kernels.
+ISA_FLAGS = ("avx", "avx2", "fma", "f16c", "avx_vnni", "avx512f", "avx512bw", "avx512vl",
+             "avx512_vnni", "avx512_bf16", "amx_int8")
+# What `benchmarks.run --isa avx2` exports for its workers: the AVX2 kernels even on an
+# AVX-512 CPU, so the two ISAs can be compared side by side on one machine.
+FORCE_AVX2 = {"CT2_FORCE_CPU_ISA": "AVX2", "ONEDNN_MAX_CPU_ISA": "AVX2"}
+
+
+def cpu_flags(cpuinfo: str) -> list[str]:
+    """The ISA_FLAGS present in a /proc/cpuinfo text, in ISA_FLAGS order."""
+    for line in cpuinfo.splitlines():
+        if line.startswith("flags"):
+            have = set(line.partition(":")[2].split())
+            return [f for f in ISA_FLAGS if f in have]
+    return []
+
+
+def isa_name(flags: Sequence[str], forced: str | None = None) -> str:
+    """The kernels in use: 'avx512' / 'avx2' / 'older', or the forced ISA."""
+    if forced:
+        return forced.lower()
+    if "avx512f" in flags:
+        return "avx512"
+    return "avx2" if "avx2" in flags else "older"
+
+
+def isa() -> dict[str, Any]:
+    """This run's CPU flags and kernel choice (the forced one when FORCE_AVX2 is set)."""
+    try:
+        flags = cpu_flags(Path("/proc/cpuinfo").read_text())
+    except OSError:
+        flags = []
+    forced = os.environ.get("CT2_FORCE_CPU_ISA") or None
+    return {"flags": flags, "forced": forced, "kernels": isa_name(flags, forced),
+            "native": isa_name(flags)}
+
+
 def machine() -> dict[str, Any]:
     cpu = platform.processor()
     try:
@@ -193,7 +230,7 @@ def machine() -> dict[str, Any]:
             versions[pkg] = version(pkg)
         except PackageNotFoundError:
             versions[pkg] = "not installed"
-    return {"cores": cores(), "cpu": cpu, "memory_mb": mb(mem.get("MemTotal")),
+    return {"cores": cores(), "cpu": cpu, "isa": isa(), "memory_mb": mb(mem.get("MemTotal")),
             "python": platform.python_version(), "platform": platform.platform(),
             "packages": versions}
 

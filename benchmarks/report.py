@@ -1,7 +1,12 @@
-"""Markdown tables from results.json: one section per benchmark and the issue's targets."""
+"""Markdown tables from results.json: one section per benchmark and the issue's targets.
+
+`write` rebuilds RESULTS.md and keeps everything below HAND_WRITTEN (notes and tables
+written by hand, e.g. quality floors per CPU kind) as it is.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from benchmarks.common import mb
@@ -145,8 +150,15 @@ RENDER = {"batch": _batch, "accuracy": _accuracy, "live": _live, "drafting": _dr
           "growth": _growth, "tuning": _tuning}
 
 
+HAND_WRITTEN = ("<!-- Hand-written below this line: benchmarks/report.py keeps it when it "
+                "rewrites this file. -->")
+
+
 def section(name: str, entry: dict[str, Any]) -> str:
+    kernels = entry.get("isa", {}).get("kernels")
     meta = (f"_{entry['measured_at']}, commit {entry['git']}, {entry['mode']} run, "
+            + (f"{kernels} kernels" + (" (forced)" if entry["isa"].get("forced") else "")
+               + ", " if kernels else "") +
             f"load average {entry['loadavg_before']} → {entry['loadavg_after']}, "
             f"{entry['wall_s']:.0f} s wall_")
     # A caveat is written into results.json by hand when a run is known to be disturbed.
@@ -206,6 +218,78 @@ def targets(results: dict[str, Any]) -> str:
     return "### Targets (issue 6)\n\n" + _table(["target", "measured", "met"], rows) + "\n"
 
 
+def _isa_label(entry: dict[str, Any]) -> str:
+    i = entry.get("isa") or {}
+    if not i:
+        return "default (ISA not recorded)"
+    return (f"{i['kernels'].upper()} forced" if i.get("forced")
+            else f"default = {i['kernels'].upper()}")
+
+
+def isa_table(results: dict[str, Any]) -> str:
+    """Default and forced-ISA runs side by side: batch per clip, drafting, live."""
+    runs = [("default", results.get("benchmarks", {}))]
+    runs += [(name, store) for name, store in sorted(results.get("forced", {}).items())]
+    runs = [(n, st) for n, st in runs if any(k in st for k in ("batch", "drafting", "live"))]
+    if len(runs) < 2:
+        return ""
+    head = ["figure"] + [_isa_label(next(e for e in st.values())) for _n, st in runs]
+    rows: list[list[str]] = []
+    batches = [st.get("batch") for _n, st in runs]
+    if all(batches):
+        clips = [c["clip"] for c in batches[0]["result"]["clips"]]
+        for clip in clips:
+            cells = []
+            for b in batches:
+                cs = {c["clip"]: c for c in b["result"]["clips"]}
+                c = cs.get(clip)
+                cells.append("–" if c is None else
+                             f"{_f(c['faster-whisper']['rtf']['median'])} / "
+                             f"{_f(c['openai-whisper']['rtf']['median'])} = "
+                             f"{c['speed_ratio']:.1f}×")
+            rows.append([f"{clip}: RTF fw / ow = ratio"] + cells)
+        rows.append(["all clips: speed ratio"] + [
+            f"**{b['result']['overall_speed_ratio']:.1f}×**" for b in batches
+        ])
+    for name, label, fmt in (
+            ("drafting", "8-member drafting", lambda r: f"{r['meeting_s']['median']:.2f} s"),
+            ("live", "live lag p95 / tick lateness p99",
+             lambda r: f"{_f(r['lag_p95_s'], 2)} s / {_f(r['tick_jitter_ms']['p99'], 1)} ms")):
+        es = [st.get(name) for _n, st in runs]
+        if any(es):
+            rows.append([label] + ["–" if e is None else fmt(e["result"]) for e in es])
+    when = "; ".join(f"{_isa_label(e)} {k}: {e['measured_at']} at {e['git']}, load "
+                     f"{e['loadavg_before'][0] if e['loadavg_before'] else '?'}"
+                     for _n, st in runs for k, e in st.items() if k in ("batch", "drafting"))
+    return ("### ISA side by side (issue 16)\n\n" + _table(head, rows) + "\n\n"
+            "Forced column: `python -m benchmarks.run --only batch,drafting --isa avx2`, which "
+            "exports CT2_FORCE_CPU_ISA=AVX2 ONEDNN_MAX_CPU_ISA=AVX2 for every worker; the "
+            "default column: the same without `--isa`. On a CPU without AVX-512 both columns "
+            f"run the same kernels. {when}.\n")
+
+
+def _isa_line(m: dict[str, Any]) -> str:
+    i = m.get("isa")
+    if not i:
+        return ""
+    native = i.get("native", "")
+    note = (" — no AVX-512 on this machine, so its default kernels are the AVX2 ones"
+            if native == "avx2" else "")
+    return f" CPU flags: {', '.join(i.get('flags', [])) or 'unknown'}{note}."
+
+
+def write(results: dict[str, Any], path: Path) -> str:
+    """Rebuild `path` from results, keeping its hand-written part (below HAND_WRITTEN)."""
+    try:
+        old = path.read_text()
+    except OSError:
+        old = ""
+    _gen, marker, hand = old.partition(HAND_WRITTEN)
+    md = render(results).rstrip("\n") + "\n\n" + HAND_WRITTEN + (hand if marker else "\n")
+    path.write_text(md)
+    return md
+
+
 def render(results: dict[str, Any]) -> str:
     m = results.get("machine", {})
     pk = m.get("packages", {})
@@ -217,9 +301,13 @@ def render(results: dict[str, Any]) -> str:
         f"Machine: **{m.get('cores')} cores** ({m.get('cpu')}), {m.get('memory_mb')} MB RAM, "
         f"Python {m.get('python')}; faster-whisper {pk.get('faster-whisper')}, ctranslate2 "
         f"{pk.get('ctranslate2')}, openai-whisper {pk.get('openai-whisper')}, torch "
-        f"{pk.get('torch')}, llama-cpp-python {pk.get('llama_cpp_python')}.\n",
+        f"{pk.get('torch')}, llama-cpp-python {pk.get('llama_cpp_python')}."
+        f"{_isa_line(m)}\n",
         targets(results),
     ]
+    side = isa_table(results)
+    if side:
+        parts.append(side)
     for name in (*TITLES,):
         entry = results.get("benchmarks", {}).get(name)
         if entry:

@@ -4,16 +4,21 @@
     python -m benchmarks.run --full           # 10-min live feed, 15/30/60/120-min growth, ...
     python -m benchmarks.run --only batch,live
     python -m benchmarks.run --only tuning    # the thread / VAD / beam experiments
+    python -m benchmarks.run --only batch,drafting --isa avx2   # AVX2 kernels forced
 
 results.json keeps the latest result of every benchmark (a run replaces only the ones
-it ran, each stamped with its time, git commit and load average), and RESULTS.md is
-rebuilt from all of it, so a long `--full --only growth` run and a default run combine.
+it ran, each stamped with its time, git commit, load average and CPU ISA), and RESULTS.md
+is rebuilt from all of it, so a long `--full --only growth` run and a default run combine.
+`--isa avx2` exports CT2_FORCE_CPU_ISA=AVX2 ONEDNN_MAX_CPU_ISA=AVX2 for every worker and
+keeps its results apart ("forced" in results.json), shown beside the default ones in
+RESULTS.md's ISA table; hand-written text below RESULTS.md's marker line is kept.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -21,10 +26,12 @@ from typing import Any
 
 from benchmarks import accuracy, batch, drafting, growth, live, report, tuning
 from benchmarks.common import (
+    FORCE_AVX2,
     RESULTS_JSON,
     RESULTS_MD,
     cores,
     git_head,
+    isa,
     loadavg,
     machine,
 )
@@ -59,6 +66,9 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--tuning-select", default="",
                     help="tuning: only experiments whose name contains this; the others keep "
                          "their earlier results")
+    ap.add_argument("--isa", choices=["native", "avx2"], default="native",
+                    help="avx2: force CTranslate2's and oneDNN's AVX2 kernels (for a side by "
+                         "side with an AVX-512 CPU's own); results kept apart")
     ap.add_argument("--growth-repeats", type=int,
                     help="imports per length (default 1; 2 with --full)")
     return ap.parse_args(argv)
@@ -93,36 +103,42 @@ def main(argv: list[str] | None = None) -> int:
             if "growth" in store:
                 growth.summarize(store["growth"]["result"])
         _save(results)
-        RESULTS_MD.write_text(report.render(results))
+        report.write(results, RESULTS_MD)
         print(report.targets(results))
         return 0
+    if a.isa == "avx2":
+        os.environ.update(FORCE_AVX2)  # inherited by every worker process
     results["machine"] = machine()
-    print(f"benchmarks on {cores()} cores, load average {loadavg()}, commit {git_head()}",
+    # Forced-ISA runs go beside the default ones, never over them.
+    store = (results.setdefault("forced", {}).setdefault(a.isa, {}) if a.isa != "native"
+             else results["benchmarks"])
+    kernels = isa()
+    print(f"benchmarks on {cores()} cores ({kernels['kernels']} kernels; CPU flags "
+          f"{' '.join(kernels['flags'])}), load average {loadavg()}, commit {git_head()}",
           flush=True)
     t_all = time.perf_counter()
     for name in only:
         print(f"{name}:", flush=True)
         before, t0 = loadavg(), time.perf_counter()
         result = plans[name]()
-        old = results["benchmarks"].get(name)
+        old = store.get(name)
         if name == "tuning" and a.tuning_select and old:
             # A partial tuning run replaces only the experiments it ran.
             ran = {e["experiment"] for e in result["experiments"]}
             result["experiments"] = [e for e in old["result"]["experiments"]
                                      if e["experiment"] not in ran] + result["experiments"]
         full = _is_full(name, result, a.full)
-        results["benchmarks"][name] = {
-            "result": result, "mode": "full" if full else "default",
+        store[name] = {
+            "result": result, "mode": "full" if full else "default", "isa": kernels,
             "measured_at": time.strftime("%Y-%m-%d %H:%M:%S"), "git": git_head(),
             "wall_s": round(time.perf_counter() - t0, 1), "loadavg_before": before,
             "loadavg_after": loadavg(), "command": "python -m benchmarks.run " + " ".join(
                 argv if argv is not None else sys.argv[1:])}
-        if full:  # kept until the next full-size run, so a default run does not hide it
-            results.setdefault("full", {})[name] = results["benchmarks"][name]
+        if full and a.isa == "native":  # kept until the next full-size run
+            results.setdefault("full", {})[name] = store[name]
         _save(results)  # after each benchmark, so a later failure keeps the earlier ones
-        print(report.section(name, results["benchmarks"][name]), flush=True)
-    md = report.render(results)
-    RESULTS_MD.write_text(md)
+        print(report.section(name, store[name]), flush=True)
+    report.write(results, RESULTS_MD)
     print(report.targets(results))
     print(f"done in {time.perf_counter() - t_all:.0f} s; wrote {RESULTS_JSON.name} and "
           f"{RESULTS_MD.name}")

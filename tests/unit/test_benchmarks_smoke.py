@@ -106,3 +106,30 @@ def test_parse_status_of_this_process_agrees_with_getrusage() -> None:
 
 def test_maxrss_is_kilobytes_on_linux() -> None:
     assert maxrss_bytes(1000) == 1024000
+
+
+def test_cpu_flags_and_isa_name() -> None:
+    from benchmarks.common import cpu_flags, isa_name
+
+    avx2 = "model name\t: AMD EPYC\nflags\t\t: fpu sse2 avx f16c fma avx2 bmi2\n"
+    avx512 = "flags\t\t: sse2 avx avx2 fma avx512f avx512bw avx512vl avx512_vnni\n"
+    assert cpu_flags(avx2) == ["avx", "avx2", "fma", "f16c"]
+    assert isa_name(cpu_flags(avx2)) == "avx2"
+    assert isa_name(cpu_flags(avx512)) == "avx512"
+    assert isa_name(cpu_flags(avx512), forced="AVX2") == "avx2"
+    assert isa_name(cpu_flags("flags\t: sse2 sse4_2\n")) == "older"
+    assert cpu_flags("no flags line") == []
+
+
+def test_report_rewrite_keeps_the_hand_written_part(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from benchmarks import report
+
+    md = tmp_path / "RESULTS.md"
+    md.write_text("# old generated text\n\n" + report.HAND_WRITTEN + "\n\n### Notes\n\nkept\n")
+    out = report.write({"machine": {"isa": {"flags": ["avx2"], "native": "avx2"}}}, md)
+    assert out == md.read_text()
+    assert "old generated text" not in out
+    assert out.endswith(report.HAND_WRITTEN + "\n\n### Notes\n\nkept\n")
+    assert "no AVX-512 on this machine" in out
+    again = report.write({}, md)  # twice: still exactly one hand-written part
+    assert again.count(report.HAND_WRITTEN) == 1 and again.count("kept") == 1
