@@ -26,10 +26,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from assistant.core.audio import activity
 from assistant.core.audio.chunks import meeting_audio
 from assistant.core.audio.decode import RATE
 from assistant.core.drafting import reportback
-from assistant.core.drafting.attribution import TurnSpan, Utterance, attribute
+from assistant.core.drafting.attribution import PAUSE, TurnSpan, Utterance, attribute
 from assistant.core.drafting.contracts import Drafter
 from assistant.core.privacy import erase
 from assistant.core.speech.types import SpeechSegment, Transcriber
@@ -121,6 +122,23 @@ class LiveDrafts:
             return "no live transcription"
         return ""
 
+    def _turn_audio(self, start: float, end: float) -> list[processing.Piece]:
+        """A turn's audio from `start`, through a sentence still running on at its end
+        (the key press came early): waits, on the worker, until the speaker pauses or
+        attribution.SPILL seconds have passed, then the pad is recorded too."""
+        s = self.session
+        deadline = time.monotonic() + processing.REFINE_AFTER + 1.0
+        while True:
+            pieces = s.recent_audio(start, end + processing.REFINE_AFTER)
+            heard_to = max((a + len(x) / RATE for a, x in pieces), default=end)
+            stop = processing.run_on(end, activity.speech(pieces, bridge=PAUSE))
+            if heard_to >= end + processing.REFINE_AFTER or (
+                    stop <= heard_to - PAUSE and heard_to >= stop + processing.REFINE_PAD):
+                return pieces
+            if time.monotonic() > deadline:  # the recording stopped meanwhile
+                return pieces
+            time.sleep(0.2)
+
     def contracts_turn(self, spans: Sequence[TurnSpan], drafter: Callable[[], Drafter],
                        contract_pass: str, left_at: float | None = None) -> TurnDone:
         """Hear one member's contracts turn again, draft it, store the drafts (a worker).
@@ -141,8 +159,8 @@ class LiveDrafts:
                 assert transcriber is not None
                 store, meeting = s.store, s.store.meeting(s.meeting.id)
                 ids = {t.turn_id for t in spans if t.turn_id is not None}
-                pieces = s.recent_audio(min(t.start for t in spans) - processing.REFINE_PAD,
-                                        max(t.end for t in spans) + processing.REFINE_PAD)
+                pieces = self._turn_audio(min(t.start for t in spans) - processing.REFINE_PAD,
+                                          max(t.end for t in spans))
                 live = self._live_utterances()
                 others = [u for u in live if not (u.turn and u.turn.turn_id in ids)]
                 # The turn itself goes in empty: heard again here, whatever the live pass
@@ -283,7 +301,7 @@ def heard_at_end(session: MeetingSession, transcriber: Callable[[], Transcriber]
     spans = processing.spans_for(store, mid)
     todo = [t for t in spans if t.segment == "contracts" and t.member_id is not None
             and t.turn_id not in drafts.refined]
-    around = [(max(0.0, t.start - processing.REFINE_PAD), t.end + processing.REFINE_PAD)
+    around = [(max(0.0, t.start - processing.REFINE_PAD), t.end + processing.REFINE_AFTER)
               for t in todo]
     # Only the chunks these spans touch are read (erased spans cut out, as in the flow).
     wanted = erase.merge([*unheard, *around])

@@ -21,7 +21,7 @@ from assistant.core.speech.types import Transcriber
 from assistant.core.store.status import MeetingStatus
 from assistant.core.store.store import Circle, Store
 from assistant.services import processing
-from assistant.services.processing import REFINE_PAD, Progress
+from assistant.services.processing import REFINE_AFTER, REFINE_PAD, Progress
 
 
 def _noop(stage: str, fraction: float) -> None:
@@ -43,7 +43,7 @@ def import_meeting(store: Store, circle: Circle, audio_path: Path, timeline_path
     progress("loading models", 0.0)
     models = processing.Models(transcriber, drafter)
     t, _d = models.transcriber(), models.drafter()
-    keep = [(max(0.0, x.start - REFINE_PAD), x.end + REFINE_PAD) for x in turns
+    keep = [(max(0.0, x.start - REFINE_PAD), x.end + REFINE_AFTER) for x in turns
             if x.segment == "contracts"]
     result = transcribe_path(t, audio_path, lambda done, total: progress(
         "transcribing", done / total if total else 0.0), keep=keep if contract_pass != "off"

@@ -31,10 +31,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from assistant.core.audio import activity
 from assistant.core.audio.chunks import meeting_audio
 from assistant.core.audio.decode import RATE
 from assistant.core.drafting import reportback
-from assistant.core.drafting.attribution import TurnSpan, Utterance, attribute
+from assistant.core.drafting.attribution import PAUSE, SPILL, TurnSpan, Utterance, attribute
 from assistant.core.drafting.contracts import Drafter, DraftItem, PreviousItem
 from assistant.core.drafting.textnorm import STOPWORDS, words
 from assistant.core.privacy import erase
@@ -44,10 +45,13 @@ from assistant.core.store.store import Circle, Meeting, Member, Store
 
 Progress = Callable[[str, float], None]  # (stage, fraction 0..1)
 Piece = tuple[float, np.ndarray]  # (meeting seconds where it starts, samples at 16 kHz)
-REFINE_PAD = 1.0  # seconds of audio either side of a contracts turn for the second pass
-# A re-transcribed word belongs to the turn if its midpoint is this close to it; more
-# slack before, since Whisper stretches a first word back into the leading silence.
+REFINE_PAD = 1.0  # seconds of audio either side of a contracts turn's reach, second pass
+# A re-transcribed word belongs to the turn if its midpoint is this close to its reach;
+# more slack before, since Whisper stretches a first word back into the leading silence.
 SLACK_BEFORE, SLACK_AFTER = 0.6, 0.3
+# Audio a contracts turn's second pass may need after its logged end: a sentence running on
+# past the key press (at most attribution.SPILL), then the pad.
+REFINE_AFTER = SPILL + REFINE_PAD
 CONTRACT_PASSES = ("prompted", "plain", "off")
 DRAFTED_ORIGINS = ("llm", "rule")
 
@@ -201,6 +205,13 @@ def refine_contracts(transcriber: Transcriber, pieces: Sequence[Piece],
     words and previous contracts (Whisper's `initial_prompt`) recovers vocabulary
     already heard in the circle; only that turn's text is replaced. Turns in `done` were
     heard again already (during the meeting) and are kept as they are.
+
+    What is heard again is the turn's reach, not only its logged span: from the first
+    of its words to the last as attribution placed them (a sentence the timekeeper's
+    early key press cut runs on up to attribution.SPILL seconds past the press; see
+    core/drafting/attribution.py). Only a little audio either side of that is added:
+    measured on circle_dev1, a 3 s pad let tiny.en drop the member's own words for a
+    neighbour's and misplace them by seconds (recall 0.78 -> 0.56).
     """
     turns = {u.turn.turn_id: u.turn for u in utterances
              if u.turn and u.turn.segment == "contracts" and u.turn.member_id is not None
@@ -209,15 +220,16 @@ def refine_contracts(transcriber: Transcriber, pieces: Sequence[Piece],
     if turns:
         progress("refining contracts", 0.0)
     for n, turn in enumerate(turns.values()):
-        # Generous padding so a clipped first consonant ("send" -> "end") is heard; words
-        # are then kept only if they fall inside the turn, so neighbours do not leak in.
-        start, samples = _slice(pieces, max(0.0, turn.start - REFINE_PAD),
-                                turn.end + REFINE_PAD)
+        around = _slice(pieces, turn.end - REFINE_PAD, turn.end + SPILL + REFINE_PAD)
+        first, last = reach(turn, utterances, activity.speech([around], bridge=PAUSE))
+        # Padding hears a clipped first consonant ("send" -> "end"); words are then kept
+        # only if they fall inside the reach, so neighbours do not leak in.
+        start, samples = _slice(pieces, max(0.0, first - REFINE_PAD), last + REFINE_PAD)
         prompt = (context or {}).get(turn.member_id or -1, "")
         segments = transcriber.transcribe(samples, offset=start, prompt=prompt) if len(
             samples) else []
         said = [w for s in segments for w in (s.words or ())
-                if turn.start - SLACK_BEFORE <= (w.start + w.end) / 2 <= turn.end + SLACK_AFTER]
+                if first - SLACK_BEFORE <= (w.start + w.end) / 2 <= last + SLACK_AFTER]
         text = "".join(w.word for w in said).strip()
         if text:
             out.append(Utterance(turn, said[0].start, said[-1].end, text))
@@ -226,6 +238,31 @@ def refine_contracts(transcriber: Transcriber, pieces: Sequence[Piece],
         progress("refining contracts", (n + 1) / max(1, len(turns)))
     out.sort(key=lambda u: u.start)
     return out
+
+
+def run_on(at: float, speech: Sequence[tuple[float, float]]) -> float:
+    """Where speech going on at `at` (a key press) stops: at the next pause, at most SPILL
+    seconds later; `at` itself when nobody is speaking then."""
+    for a, b in speech:
+        if a <= at < b:
+            return min(b, at + SPILL)
+    return at
+
+
+def reach(turn: TurnSpan, utterances: Sequence[Utterance],
+          speech: Sequence[tuple[float, float]] = ()) -> tuple[float, float]:
+    """The meeting time a turn's words cover: its logged span, widened to the words
+    attribution gave it and to the speech still going on at its end (a phrase begun in
+    it that ran on past the key press, at most SPILL seconds), and narrowed by the
+    neighbours' phrases: the previous speaker's running into it, the next one's start."""
+    mine = [u for u in utterances if u.turn is turn]
+    others = [u for u in utterances if u.turn is not None and u.turn is not turn]
+    first = max([turn.start, *(u.end for u in others if u.start <= turn.start < u.end)])
+    first = min([first, *(u.start for u in mine)])
+    last = min(max([turn.end, run_on(turn.end, speech), *(u.end for u in mine)]),
+               turn.end + SPILL)
+    last = min([last, *(u.start for u in others if turn.end <= u.start < last)])
+    return first, last
 
 
 def speaker_context(store: Store, circle: Circle, meeting: Meeting,
@@ -311,7 +348,10 @@ def transcribe_meeting(store: Store, meeting_id: int, transcriber: Transcriber |
     """Attribute a first pass to the turns, listen again to the contracts, write it."""
     m = store.meeting(meeting_id)
     circle = store.circle_by_id(m.circle_id)
-    utterances = attribute(heard.segments, spans_for(store, meeting_id))
+    spans = spans_for(store, meeting_id)
+    # The audio's pauses place the words of a sentence cut by a key press (attribution).
+    quiet = activity.silences(heard.pieces)
+    utterances = attribute(heard.segments, spans, quiet)
     if heard.refined:  # what was heard again during the meeting replaces the first pass
         utterances = sorted([u for u in utterances
                              if not (u.turn and u.turn.turn_id in heard.refined)]

@@ -6,9 +6,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from assistant.core.drafting.attribution import TurnSpan, Utterance
+from assistant.core.drafting.attribution import SPILL, TurnSpan, Utterance
 from assistant.core.speech.types import SpeechSegment, Word
-from assistant.services.processing import _slice, refine_contracts
+from assistant.services.processing import _slice, reach, refine_contracts, run_on
 
 RATE = 16000
 
@@ -70,6 +70,42 @@ def test_second_pass_replaces_only_contracts_turns_and_keeps_words_inside_the_tu
     assert texts[2] == "committed" and texts[3] == "committed"
     assert t.prompts == ["Words: Ana advisor.", "Words: Ben."]
     assert [u.start for u in out] == sorted(u.start for u in out)
+
+
+class SentenceTranscriber:
+    """Hears one sentence that starts in Ana's turn and runs 1.5 s past the key press,
+    then Ben's first sentence, wherever its audio covers them."""
+
+    name = "sentence"
+
+    def transcribe(self, audio, offset=0.0, progress=None, prompt=None):  # type: ignore[no-untyped-def]
+        end = offset + len(audio) / RATE
+        said = [" I will write the results section", " every", " morning.", " Thanks", " Ana."]
+        times = [(16.0, 18.5), (18.6, 19.2), (19.3, 21.5), (22.5, 23.0), (23.0, 23.5)]
+        words = tuple(Word(a, b, w, 0.9) for w, (a, b) in zip(said, times, strict=True)
+                      if offset <= a and b <= end)
+        return [SpeechSegment(words[0].start, words[-1].end, "x", words)] if words else []
+
+
+def test_second_pass_hears_the_whole_sentence_attribution_gave_the_turn() -> None:
+    # The key press at 20.0 cut Ana's sentence; attribution gave her all of it (to 21.5)
+    # and Ben his own from 22.5. The second pass hears Ana to 21.5, Ben from there.
+    turn_a = TurnSpan(2, 7, "Ana", "contracts", 10.0, 20.0)
+    turn_b = TurnSpan(3, 8, "Ben", "contracts", 20.0, 30.0)
+    pieces = [(0.0, np.zeros(40 * RATE, dtype=np.float32))]
+    first = [Utterance(turn_a, 16.0, 21.5, "I will write the results section every morning."),
+             Utterance(turn_b, 22.5, 23.5, "Thanks Ana.")]
+    assert reach(turn_a, first) == (10.0, 21.5) and reach(turn_b, first) == (21.5, 30.0)
+    out = refine_contracts(SentenceTranscriber(), pieces, first, None)
+    texts = {u.turn.turn_id: u.text for u in out if u.turn}
+    assert texts == {2: "I will write the results section every morning.", 3: "Thanks Ana."}
+
+
+def test_the_reach_runs_on_at_most_spill_seconds_past_the_press() -> None:
+    turn_a = TurnSpan(2, 7, "Ana", "contracts", 10.0, 20.0)
+    assert reach(turn_a, [Utterance(turn_a, 12.0, 29.0, "a long run-on")]) == (
+        10.0, 20.0 + SPILL)
+    assert reach(turn_a, []) == (10.0, 20.0)
 
 
 def test_an_item_carried_over_by_the_timekeeper_is_not_drafted_twice() -> None:
@@ -217,3 +253,15 @@ def test_an_unknown_contract_pass_is_refused() -> None:
 
     with pytest.raises(ValueError, match="contract_pass"):
         processing.needs_second_pass("loud", [(0.0, np.zeros(10, dtype=np.float32))])
+
+
+def test_speech_going_on_at_the_press_widens_the_reach_to_the_next_pause() -> None:
+    turn_a = TurnSpan(2, 7, "Ana", "contracts", 10.0, 20.0)
+    # Speech from 18.0 to 21.4 (Ana finishing), a pause, then Ben from 22.2.
+    speech = [(18.0, 21.4), (22.2, 25.0)]
+    assert run_on(20.0, speech) == 21.4 and run_on(21.8, speech) == 21.8
+    assert reach(turn_a, [], speech) == (10.0, 21.4)
+    assert run_on(20.0, [(18.0, 40.0)]) == 20.0 + SPILL  # never more than SPILL
+    # Ben's first words, placed by attribution, still bound it.
+    ben = TurnSpan(3, 8, "Ben", "contracts", 20.0, 30.0)
+    assert reach(turn_a, [Utterance(ben, 21.0, 23.0, "Hi.")], speech) == (10.0, 21.0)
