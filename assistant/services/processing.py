@@ -251,14 +251,15 @@ def run_on(at: float, speech: Sequence[tuple[float, float]]) -> float:
 
 def reach(turn: TurnSpan, utterances: Sequence[Utterance],
           speech: Sequence[tuple[float, float]] = ()) -> tuple[float, float]:
-    """The meeting time a turn's words cover: its logged span, widened to the words
-    attribution gave it and to the speech still going on at its end (a phrase begun in
+    """The meeting time a turn's words cover: its logged span, its end widened to the words
+    attribution gave it and to the speech still going on there (a phrase begun in
     it that ran on past the key press, at most SPILL seconds), and narrowed by the
     neighbours' phrases: the previous speaker's running into it, the next one's start."""
     mine = [u for u in utterances if u.turn is turn]
     others = [u for u in utterances if u.turn is not None and u.turn is not turn]
+    # Not before the logged start: Whisper stretches a first word back into the silence
+    # before it (SLACK_BEFORE covers that), and an import keeps no audio earlier.
     first = max([turn.start, *(u.end for u in others if u.start <= turn.start < u.end)])
-    first = min([first, *(u.start for u in mine)])
     last = min(max([turn.end, run_on(turn.end, speech), *(u.end for u in mine)]),
                turn.end + SPILL)
     last = min([last, *(u.start for u in others if turn.end <= u.start < last)])
@@ -343,14 +344,30 @@ def write_transcript(store: Store, meeting_id: int, utterances: Sequence[Utteran
     return len(kept)
 
 
+def contract_silences(spans: Sequence[TurnSpan], pieces: Sequence[Piece]) -> list[
+        tuple[float, float]]:
+    """The pauses around each contracts turn, where the audio's pauses place the words of
+    a sentence cut by a key press (attribution).
+
+    Each turn's window is measured on its own, the same audio an import keeps for it
+    (services/pipeline.py), so an import and a live meeting's end attribute alike.
+    """
+    out: list[tuple[float, float]] = []
+    for t in spans:
+        if t.segment == "contracts" and t.member_id is not None:
+            window = _slice(pieces, max(0.0, t.start - REFINE_PAD), t.end + REFINE_AFTER)
+            out.extend(activity.silences([window]))
+    return sorted(out)
+
+
 def transcribe_meeting(store: Store, meeting_id: int, transcriber: Transcriber | None,
                        heard: Heard, contract_pass: str, listener: Listener) -> int | None:
     """Attribute a first pass to the turns, listen again to the contracts, write it."""
     m = store.meeting(meeting_id)
     circle = store.circle_by_id(m.circle_id)
     spans = spans_for(store, meeting_id)
-    # The audio's pauses place the words of a sentence cut by a key press (attribution).
-    quiet = activity.silences(heard.pieces)
+    quiet = contract_silences(spans, heard.pieces) if needs_second_pass(
+        contract_pass, heard.pieces) else []
     utterances = attribute(heard.segments, spans, quiet)
     if heard.refined:  # what was heard again during the meeting replaces the first pass
         utterances = sorted([u for u in utterances
