@@ -25,6 +25,7 @@ end its turns come back in `Heard.refined` and are not heard a third time.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
@@ -53,7 +54,9 @@ SLACK_BEFORE, SLACK_AFTER = 0.6, 0.3
 # past the key press (at most attribution.SPILL), then the pad.
 REFINE_AFTER = SPILL + REFINE_PAD
 CONTRACT_PASSES = ("prompted", "plain", "off")
-DRAFTED_ORIGINS = ("llm", "rule")
+# 'first_pass': drafted from the turn as first heard, since its final words gave none.
+FIRST_PASS = "first_pass"
+DRAFTED_ORIGINS = ("llm", "rule", FIRST_PASS)
 
 
 def _noop(stage: str, fraction: float) -> None:
@@ -132,6 +135,10 @@ class Heard:
     # Contracts turns already heard again during the meeting (store turn id -> its words):
     # they replace the first pass there and the second pass leaves them alone.
     refined: dict[int, list[Utterance]] = field(default_factory=dict)
+    # The contracts turns as first heard (at a live meeting's end: the live transcript),
+    # set by `transcribe_meeting`: what a member said is drafted from these when the
+    # final words of their turn give no commitment (`draft_member`).
+    first: list[Utterance] = field(default_factory=list)
 
 
 # --- step 1: transcribe ---------------------------------------------------------------------
@@ -369,6 +376,7 @@ def transcribe_meeting(store: Store, meeting_id: int, transcriber: Transcriber |
     quiet = contract_silences(spans, heard.pieces) if needs_second_pass(
         contract_pass, heard.pieces) else []
     utterances = attribute(heard.segments, spans, quiet)
+    heard.first = [u for u in utterances if u.turn and u.turn.segment == "contracts"]
     if heard.refined:  # what was heard again during the meeting replaces the first pass
         utterances = sorted([u for u in utterances
                              if not (u.turn and u.turn.turn_id in heard.refined)]
@@ -478,11 +486,39 @@ def write_report_back(store: Store, meeting_id: int,
 
 
 def draft_member(store: Store, meeting_id: int, member: Member, drafter: Drafter,
-                 utterances: Sequence[Utterance] | None = None) -> int | None:
-    """Draft one member from the stored transcript (or `utterances`) and write it."""
+                 utterances: Sequence[Utterance] | None = None,
+                 first: Sequence[Utterance] = ()) -> int | None:
+    """Draft one member from the stored transcript (or `utterances`) and write it.
+
+    When their contracts turns give no commitment but the same turns as first heard
+    (`first`: Heard.first) do, those drafts are written, marked FIRST_PASS so review
+    says where they come from: a commitment heard once is never silently dropped.
+    """
     m = store.meeting(meeting_id)
     said = stored_utterances(store, meeting_id) if utterances is None else utterances
-    return write_member(store, meeting_id, analyse_member(store, m, member, said, drafter))
+    analysis = analyse_member(store, m, member, said, drafter)
+    if not [d for d in analysis.drafts if d.origin != "carry"]:
+        analysis.drafts += first_pass_drafts(store, m, member, said, first, drafter)
+    return write_member(store, meeting_id, analysis)
+
+
+def first_pass_drafts(store: Store, meeting: Meeting, member: Member,
+                      said: Sequence[Utterance], first: Sequence[Utterance],
+                      drafter: Drafter) -> list[DraftItem]:
+    """The member's drafts from their contracts turns as first heard, where those words
+    differ from the final ones (nothing erased is read: the same rule as the transcript)."""
+    erased = erase.is_erased(store, meeting.id)
+    heard = [u for u in first if u.turn and u.turn.member_id == member.id and u.text
+             and not erased(member.id, u.start, u.end, (u.turn.start, u.turn.end))]
+    final = [u for u in said if u.turn and u.turn.member_id == member.id
+             and u.turn.segment == "contracts"]
+    if not heard or words(" ".join(u.text for u in heard)) == words(
+            " ".join(u.text for u in final)):
+        return []
+    others = [u for u in said if not (u.turn and u.turn.member_id == member.id
+                                      and u.turn.segment == "contracts")]
+    drafts = analyse_member(store, meeting, member, [*others, *heard], drafter).drafts
+    return [dataclasses.replace(d, origin=FIRST_PASS) for d in drafts if d.origin != "carry"]
 
 
 def to_draft(store: Store, meeting_id: int) -> list[Member]:
@@ -535,17 +571,20 @@ def process(store: Store, meeting_id: int, models: Models, *, contract_pass: str
     todo = to_draft(store, meeting_id)
     if todo:
         models.load(listener, transcriber=False, drafter=True)
-        draft_members(store, meeting_id, todo, models.drafter(), listener)
+        draft_members(store, meeting_id, todo, models.drafter(), listener,
+                      heard.first if heard is not None else ())
     store.set_meeting_status(meeting_id, MeetingStatus.DRAFTED)
 
 
 def draft_members(store: Store, meeting_id: int, members: Sequence[Member], drafter: Drafter,
-                  listener: Listener) -> None:
-    """Draft each of `members` in its own transaction, from the stored transcript."""
+                  listener: Listener, first: Sequence[Utterance] = ()) -> None:
+    """Draft each of `members` in its own transaction, from the stored transcript (and
+    `first`, the contracts turns as first heard, where the final words give nothing)."""
     utterances = stored_utterances(store, meeting_id)
     present = store.attendees(meeting_id)
     for member in members:
         listener.drafting(member)
-        listener.drafted(member, draft_member(store, meeting_id, member, drafter, utterances))
+        listener.drafted(member, draft_member(store, meeting_id, member, drafter, utterances,
+                                              first))
         done = next((n for n, p in enumerate(present) if p.id == member.id), len(present) - 1)
         listener.progress("drafting", (done + 1) / max(1, len(present)))

@@ -265,3 +265,53 @@ def test_speech_going_on_at_the_press_widens_the_reach_to_the_next_pause() -> No
     # Ben's first words, placed by attribution, still bound it.
     ben = TurnSpan(3, 8, "Ben", "contracts", 20.0, 30.0)
     assert reach(turn_a, [Utterance(ben, 21.0, 23.0, "Hi.")], speech) == (10.0, 21.0)
+
+
+class HeardTwice:
+    """The first pass hears Ana's contract; the second pass of her turn only 'Um, the.'
+    (a final transcript that lost it)."""
+
+    name = "twice"
+
+    def transcribe(self, audio, offset=0.0, progress=None, prompt=None):  # type: ignore[no-untyped-def]
+        end = offset + len(audio) / RATE
+        if prompt is None:  # the first pass, over the whole meeting
+            said = [(0.5, 2.5, "I will send the survey to ten students."),
+                    (3.5, 5.5, "I will email two more labs.")]
+        else:
+            said = [(0.5, 2.5, "Um, the."), (3.5, 5.5, "I will email two more labs.")]
+        return [SpeechSegment(a, b, t, (Word(a, b, " " + t, 0.9),)) for a, b, t in said
+                if offset <= (a + b) / 2 < end]
+
+
+def test_a_commitment_only_the_first_hearing_caught_is_drafted_and_marked() -> None:
+    from assistant.core.drafting.contracts import Drafter
+    from assistant.services import processing
+
+    store, mid = _meeting()
+    ana, ben = store.attendees(mid)
+    audio = [(0.0, np.full(6 * RATE, 0.1, dtype=np.float32))]
+    processing.process(store, mid, processing.Models(HeardTwice, lambda: Drafter(None)),
+                       contract_pass="prompted", audio=audio)
+    said = {s.member_id: s.text for s in store.segments(mid)}
+    assert said[ana.id] == "Um, the."  # the final transcript kept what the second pass heard
+    items = [(i.text, i.origin, i.quote) for i in store.items(mid, ana.id)]
+    assert items == [("Send the survey to ten students", processing.FIRST_PASS,
+                      "I will send the survey to ten students.")]
+    # Ben's final words gave a commitment: drafted from them, as always.
+    assert [(i.text, i.origin) for i in store.items(mid, ben.id)] == [
+        ("Email two more labs", "rule")]
+
+
+def test_the_first_hearing_is_not_read_where_it_was_erased() -> None:
+    from assistant.core.drafting.contracts import Drafter
+    from assistant.services import processing
+
+    store, mid = _meeting()
+    ana, _ben = store.attendees(mid)
+    # Ana withdrew and chose Delete; the audio given here still holds her words.
+    store.erase_member_text(mid, ana.id, [(0.0, 3.0)], "withdrawal")
+    audio = [(0.0, np.full(6 * RATE, 0.1, dtype=np.float32))]
+    processing.process(store, mid, processing.Models(HeardTwice, lambda: Drafter(None)),
+                       contract_pass="prompted", audio=audio)
+    assert store.items(mid, ana.id) == []

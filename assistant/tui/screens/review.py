@@ -13,6 +13,7 @@ from assistant.core.audio.chunks import delete_audio
 from assistant.core.errors import PMCError
 from assistant.core.store.status import MeetingStatus
 from assistant.core.store.store import ContractItem, Member, Store
+from assistant.services.processing import FIRST_PASS
 from assistant.tui.screens.base import BaseScreen
 
 
@@ -99,6 +100,8 @@ class ReviewScreen(BaseScreen):
             text = item.text + (" (tentative)" if item.tentative else "")
             if item.origin == "carry":
                 text += " (carried over)"
+            elif item.origin == FIRST_PASS:
+                text += " (as first heard: check it)"
             table.add_row(str(i + 1), Text(text, overflow="fold"), item.due or "", status,
                           key=str(item.id), height=None)
         if not self.items:
@@ -131,6 +134,10 @@ class ReviewScreen(BaseScreen):
         said = f"Said: “{item.quote}”" if item.quote else "Added by hand."
         if item.carried_from is not None:
             said = carried_label(self.pmc.store, item) + (f" {said}" if item.quote else "")
+        elif item.origin == FIRST_PASS:
+            said = (f"Heard first: “{item.quote}” The final transcript of this turn gave no "
+                    "commitment, so this comes from the first hearing (the live transcript); "
+                    "check it with the member.")
         self.query_one("#quote", Static).update(Text(said, style="grey70"))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
