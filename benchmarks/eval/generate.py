@@ -489,8 +489,12 @@ def meeting(index: int, rng: random.Random) -> dict[str, Any]:
             said.append(rng.choice(PLAIN).format(
                 a=f"{prior.base.split(' ', 1)[0]} the {term} part of {prior.noun}"))
             contracts[n].append({"action": f"{_cap(prior.base.split(' ', 1)[0])} the {term} "
-                                 f"part of {prior.noun}", "keys": [_k(term.split()[-1])]
-                                 + prior.keys[:1], "class": "vocabulary"})
+                                 f"part of {prior.noun}",
+                                 # The verb said, not the prior action's first key: that
+                                 # is a count ("four|4") for "write four pages ...", a
+                                 # word this contract never says.
+                                 "keys": [_k(term.split()[-1]), _k(prior.base.split()[0])],
+                                 "class": "vocabulary"})
         elif style == "two_turns":
             other = rng.choice([x for x in present if x != n])
             first, _, rest = a.base.partition(" ")
