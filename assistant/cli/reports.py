@@ -124,6 +124,8 @@ def _eval_one(a: argparse.Namespace, script_path: Path, audio: Path, timeline: P
 def _eval_folder(a: argparse.Namespace, paths: list[Path]) -> int:
     """Scripts (or folders of them) rendered per condition, scored per condition and class."""
     from assistant.cli.progress import Bar
+    from assistant.core import models
+    from assistant.core.speech.types import DECODING
     from assistant.core.store.store import Store
     from assistant.services import evaluation, parts
     from assistant.services.scripted import TemporaryHome
@@ -145,7 +147,11 @@ def _eval_folder(a: argparse.Namespace, paths: list[Path]) -> int:
             scripts, conditions, cache, open_store=lambda: Store(":memory:"),
             transcriber=lambda: parts.build_transcriber(settings),
             drafter=lambda: parts.build_drafter(settings), progress=bar,
-            contract_pass=settings.contract_pass, say=say)
+            contract_pass=settings.contract_pass, say=say,
+            reuse_asr=((f"{settings.whisper_model}|{settings.whisper_backend}|"
+                        f"{settings.language}|{settings.beam_size}|{DECODING}",
+                        models.resolve(settings.whisper_model, "speech"))
+                       if a.reuse_asr else None))
     bar.close()
     if a.json or a.format == "json":
         print(json.dumps(evaluation.to_json(report), indent=2, ensure_ascii=False))
@@ -186,3 +192,6 @@ def register(top: Commands) -> None:
                    help="where rendered audio is kept (default: the user cache, eval/)")
     x.add_argument("--format", choices=["md", "json"], default="md")
     x.add_argument("--json", action="store_true", help="same as --format json")
+    x.add_argument("--reuse-asr", action="store_true",
+                   help="keep speech recognition results in the cache (asr/) and reuse them "
+                        "for the same audio, prompt and settings: for tuning drafting")

@@ -14,6 +14,9 @@ Scores come from assistant/core/reports/evaluate.py.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +26,7 @@ from assistant.core.audio import synth
 from assistant.core.drafting.contracts import Drafter
 from assistant.core.errors import PMCError
 from assistant.core.reports.evaluate import Score, score_meeting
-from assistant.core.speech.types import SpeechSegment, Transcriber
+from assistant.core.speech.types import ProgressFn, SpeechSegment, Transcriber, Word
 from assistant.core.store.store import Circle, Store
 from assistant.services.scripted import load_script, prepare_circle
 
@@ -80,6 +83,45 @@ def text_meeting(store: Store, circle: Circle, date: dt.date, script: dict[str, 
     return meeting.id
 
 
+class RememberedTranscriber:
+    """A transcriber that keeps what it heard on disk, keyed by the exact audio and prompt.
+
+    For tuning what comes after recognition (`pmc eval --reuse-asr`): a second run over
+    the same renders then costs drafting only. `tag` names everything else that shapes
+    the result (model, backend, decoding); the ISA variables are added here. The inner
+    transcriber is built only when something is not remembered yet.
+    """
+
+    def __init__(self, make: Callable[[], Transcriber], folder: Path, tag: str,
+                 model_dir: Path | None = None) -> None:
+        self._make = make
+        self.model_dir = model_dir  # the model's lexicon, as the inner one would give
+        self._inner: Transcriber | None = None
+        self.folder = folder
+        isa = ",".join(f"{k}={os.environ.get(k, '')}"
+                       for k in ("CT2_FORCE_CPU_ISA", "ONEDNN_MAX_CPU_ISA"))
+        self.tag = f"{tag}|{isa}"
+        self.name = "remembered"
+
+    def transcribe(self, audio: Any, offset: float = 0.0, progress: ProgressFn | None = None,
+                   prompt: str | None = None) -> list[SpeechSegment]:
+        h = hashlib.sha256(f"{self.tag}|{offset:.3f}|{prompt or ''}|".encode())
+        h.update(audio.tobytes())
+        path = self.folder / f"{h.hexdigest()[:24]}.json"
+        if path.is_file():
+            return [SpeechSegment(s["start"], s["end"], s["text"],
+                                  tuple(Word(*w) for w in s["words"]))
+                    for s in json.loads(path.read_text())]
+        if self._inner is None:
+            self._inner = self._make()
+        out = self._inner.transcribe(audio, offset=offset, progress=progress, prompt=prompt)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps([{"start": s.start, "end": s.end, "text": s.text,
+                                     "words": [[w.start, w.end, w.word, w.probability]
+                                               for w in s.words]} for s in out]))
+        return out
+
+
 @dataclass
 class Run:
     """One scored meeting in one condition."""
@@ -104,11 +146,20 @@ def evaluate(scripts: Sequence[Path], conditions: Sequence[str], cache: Path, *,
              open_store: Callable[[], Store], transcriber: Callable[[], Transcriber],
              drafter: Callable[[], Drafter], progress: Progress,
              contract_pass: str = "prompted",
-             say: Callable[[str], None] = lambda _line: None) -> Report:
+             say: Callable[[str], None] = lambda _line: None,
+             reuse_asr: tuple[str, Path] | None = None) -> Report:
     """Score every script in every condition; each run gets a fresh store from `open_store`.
 
-    Models are built once, on first need, and shared by all runs.
+    Models are built once, on first need, and shared by all runs. `reuse_asr` (a tag
+    naming the recognition settings, and the model's folder) keeps recognition results
+    under `cache`/asr and reuses them for identical audio and prompt.
     """
+    if reuse_asr is not None:
+        make_transcriber = transcriber
+
+        def transcriber() -> Transcriber:
+            return RememberedTranscriber(make_transcriber, cache / "asr", *reuse_asr)
+
     from assistant.services.pipeline import import_meeting
 
     bad = [c for c in conditions if c not in CONDITIONS]

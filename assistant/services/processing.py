@@ -35,11 +35,12 @@ import numpy as np
 from assistant.core.audio import activity
 from assistant.core.audio.chunks import meeting_audio
 from assistant.core.audio.decode import RATE
-from assistant.core.drafting import reportback
+from assistant.core.drafting import reportback, vocabulary
 from assistant.core.drafting.attribution import PAUSE, SPILL, TurnSpan, Utterance, attribute
 from assistant.core.drafting.contracts import Drafter, DraftItem, PreviousItem
 from assistant.core.drafting.textnorm import STOPWORDS, words
 from assistant.core.privacy import erase
+from assistant.core.speech import lexicon
 from assistant.core.speech.types import SpeechSegment, Transcriber
 from assistant.core.store.status import MeetingStatus
 from assistant.core.store.store import Circle, Meeting, Member, Store
@@ -293,6 +294,32 @@ def speaker_context(store: Store, circle: Circle, meeting: Meeting,
     return context
 
 
+def circle_vocabulary(store: Store, circle: Circle,
+                      meeting: Meeting) -> list[vocabulary.Phrase]:
+    """The circle's own words: every contract of its earlier meetings, and its members' names.
+
+    Contracts are the text members reviewed, so they are spelled right, unlike earlier
+    transcripts; circle-wide, since members of one circle share a field's terms.
+    """
+    texts = [i.text for m in store.meetings(circle) if m.date < meeting.date and m.id != meeting.id
+             for i in store.items(m.id)]
+    return vocabulary.vocabulary(texts, [m.name for m in store.members(circle)])
+
+
+def repair_words(store: Store, circle: Circle, meeting: Meeting, utterances: list[Utterance],
+                 transcriber: Transcriber | None) -> list[Utterance]:
+    """Members' words misheard as near-misses of the circle's vocabulary, put right
+    (core/drafting/vocabulary.py: strict, never a word the vocabulary does not hold, and
+    only words the speech model's lexicon does not know as common). Without a model
+    (words not heard by one) there is nothing to repair."""
+    common = lexicon.for_transcriber(transcriber)
+    vocab = circle_vocabulary(store, circle, meeting) if common else []
+    if not vocab:
+        return utterances
+    return [Utterance(u.turn, u.start, u.end, vocabulary.repair(u.text, vocab, common))
+            if u.turn and u.turn.member_id is not None else u for u in utterances]
+
+
 def needs_second_pass(mode: str, pieces: Sequence[Piece]) -> bool:
     """Whether the configured second pass ('prompted', 'plain', 'off') has audio to hear."""
     if mode not in CONTRACT_PASSES:
@@ -384,6 +411,7 @@ def transcribe_meeting(store: Store, meeting_id: int, transcriber: Transcriber |
                             key=lambda u: u.start)
     utterances = second_pass(contract_pass, store, circle, m, transcriber, heard.pieces,
                              utterances, listener.progress, done=heard.refined)
+    utterances = repair_words(store, circle, m, utterances, transcriber)
     kept = write_transcript(store, meeting_id, utterances, heard.duration)
     listener.transcribed(kept)
     return kept

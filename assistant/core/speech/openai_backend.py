@@ -146,6 +146,7 @@ class OpenAIWhisperTranscriber:
         self.language = language if model.is_multilingual else "en"
         self.beam_size = beam_size
         self.checkpoint = path
+        self.model_dir = path.parent  # its tokenizer files, for the lexicon (lexicon.py)
         self.decoding = decoding
 
     def transcribe(self, audio: np.ndarray, offset: float = 0.0,

@@ -73,6 +73,7 @@ class FasterWhisperTranscriber:
         # Features that do not depend on numpy's BLAS kernel or threads (mel.py).
         precise_features(self.model.feature_extractor)
         self.batched = BatchedInferencePipeline(self.model)
+        self.model_dir = model_dir  # its tokenizer files, for the lexicon (lexicon.py)
         self.language = language
         if not self.model.model.is_multilingual:
             self.language = "en"

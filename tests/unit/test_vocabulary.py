@@ -1,0 +1,87 @@
+"""Repair of misheard words from the circle's vocabulary: what it fixes, and what it must not."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from assistant.core.drafting.vocabulary import repair, sound_key, vocabulary
+from assistant.core.speech.lexicon import common_words
+
+VOCAB = vocabulary(["Apply for the grant proposal on stratigraphy",
+                    "Clean the sediment data from the facilities survey",
+                    "Read four papers on outcrop mapping",
+                    "Plan the planting of the wetland plots",
+                    "Book the spectrometer for the manager",
+                    "Calibrate the electron microscope", "Ask my committee chair"],
+                   ["Aditi", "Bartholomew"])
+# What a speech model's lexicon holds as whole words (lexicon.py); field terms are not.
+COMMON = frozenset("""
+i will finish run proposal do part then out crop mapping asked read two papers on not apply
+be planning wetland plots city clean settlement data outcome send draft advisor sediment
+grant facilities survey papers paper chapter prepared prepare plan manage manager after all
+book the for planting electronic microscope committed chair
+""".split())
+
+
+@pytest.mark.parametrize(("heard", "repaired"), [
+    ("I'll do the strata graphy part", "I'll do the stratigraphy part"),
+    ("I will clean the sediman data.", "I will clean the sediment data."),
+    ("book the spectro meter", "book the spectrometer"),
+    ("Bartolomew asked", "Bartholomew asked"),
+    ("then the out crop mapping", "then the outcrop mapping"),
+    ("the electronic microscope", "the electron microscope"),  # anchored by 'microscope'
+    ("ask my committed chair", "ask my committee chair"),  # re-spaced, however common
+])
+def test_repairs_a_close_mishearing(heard: str, repaired: str) -> None:
+    assert repair(heard, VOCAB, COMMON) == repaired
+
+
+@pytest.mark.parametrize("heard", [
+    "I will finish the run proposal",  # a real word heard clearly is kept, even if close
+    "I will read two papers on outcrop mapping",  # a number is never changed
+    "I will not apply",  # nor a negation
+    "I'll be planning the wetland plots",  # a real, different word close to 'planting'
+    "the city",  # too far from 'facilities' to guess
+    "I will clean the settlement data",  # 'settlement' is not 'sediment'
+    "I will read the outcome",  # 'outcome' is not 'outcrop'
+    "I will send the draft to my advisor",  # nothing like the vocabulary
+    "Clean the sediment data",  # heard right: unchanged
+    "I prepared the poster",  # a small word is not swallowed into a match ('prepare')
+    "I decided not to do it after all",
+    "the wetland paper",  # plural, tense and word swaps of real words are left alone
+    "I would manage",
+    "feedback on the data. I'll book it",  # contractions are words heard, not noise
+    "Maybe I'll clean the sediment data",
+])
+def test_leaves_alone_what_is_not_a_strong_match(heard: str) -> None:
+    assert repair(heard, VOCAB, COMMON) == heard
+
+
+def test_nothing_to_repair_with_changes_nothing() -> None:
+    assert repair("the sediman data", [], COMMON) == "the sediman data"
+    assert repair("the sediman data", VOCAB, frozenset()) == "the sediman data"
+    assert repair("", VOCAB, COMMON) == ""
+
+
+def test_short_words_and_stopword_runs_are_not_vocabulary() -> None:
+    assert {p.text for p in vocabulary(["Read the data for my CV"])} == set()
+
+
+def test_sound_key_merges_spellings_that_sound_alike() -> None:
+    assert sound_key("phase") == sound_key("faze")
+    assert sound_key("stratigraphy") == sound_key("stratygrafy")
+    assert sound_key("sediment") != sound_key("settlement")
+
+
+def test_lexicon_is_the_whole_word_tokens(tmp_path: Path) -> None:
+    (tmp_path / "vocabulary.txt").write_text("\n".join(
+        ["!", "\u0120run", "\u0120Grant", "ing", "\u0120strat", "\u01201999", "\u0120a"]))
+    assert common_words(tmp_path) == {"run", "grant", "strat"}
+    other = tmp_path / "hf"
+    other.mkdir()
+    (other / "tokenizer.json").write_text(json.dumps({"model": {"vocab": {"\u0120paper": 1}}}))
+    assert common_words(other) == {"paper"}
+    assert common_words(tmp_path / "missing") == frozenset()
