@@ -141,9 +141,8 @@ def run_tui(circle: str | None, device: str | None, record: bool, *,
             if name:
                 pulse.check_source(name)
     store = parts.open_store()
-    run_app(settings, store, circle=circle, input_device=device, record=record,
-            room_source=room_source, call_source=call_source)
-    return 0
+    return run_app(settings, store, circle=circle, input_device=device, record=record,
+                   room_source=room_source, call_source=call_source)
 
 
 def cmd_meeting_start(a: argparse.Namespace) -> int:

@@ -8,7 +8,9 @@ posting's `make_posting` does.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import signal
 import time
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
@@ -61,6 +63,8 @@ class CircleApp(App[None]):
         self.start_circle = circle
         self.today = today
         self.session: MeetingSession | None = None
+        self.stopped_by: signal.Signals | None = None  # SIGINT/SIGTERM that ended the app
+        self.left_meeting: int | None = None  # a meeting stopped under way by quitting
 
     def on_mount(self) -> None:
         from assistant.core.privacy import retention
@@ -70,6 +74,7 @@ class CircleApp(App[None]):
         # The retention policy runs by itself: whatever fell due while the app was closed
         # (a later meeting imported, a transcript past its age) goes before anything shows.
         retention.apply_due(self.store, self.today())
+        self._catch_signals()
         self.push_screen(HomeScreen())
         if self.start_circle is not None:
             # `pmc meeting start --circle NAME` goes straight to attendance.
@@ -97,6 +102,41 @@ class CircleApp(App[None]):
             "offers to recover it (r on the home screen). To end the meeting properly, "
             "press n and then e.", default_no=True), done)
 
+    def _catch_signals(self) -> None:
+        """SIGINT and SIGTERM (kill, a closing terminal's shell, a shutdown) end the app the
+        way Ctrl+Q's Yes does: on_unmount stops the recorder with every chunk sealed and
+        saves the turns, so the next start offers to recover the meeting. Without this a
+        signal dropped the app mid-write, silently."""
+        try:
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                loop.add_signal_handler(sig, self._signalled, sig)
+        except (NotImplementedError, RuntimeError, ValueError):
+            pass  # not the main thread, or a platform without signal handlers
+
+    def _release_signals(self) -> None:
+        try:
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                loop.remove_signal_handler(sig)
+        except (NotImplementedError, RuntimeError, ValueError):
+            pass
+
+    def _signalled(self, sig: signal.Signals) -> None:
+        if self.stopped_by is None:
+            self.stopped_by = sig
+            self.exit(return_code=128 + int(sig))
+
+    def action_help_quit(self) -> None:
+        """Ctrl+C (Textual's hint is "press Ctrl+Q to quit"): say what each way out does."""
+        s = self.session
+        if s is not None and s.timekeeper.started and not s.timekeeper.finished:
+            self.notify("Ctrl+C does not quit. To end the meeting: n to the last turn, then e "
+                        "(processing follows). Ctrl+Q quits after asking: the recording stops "
+                        "and can be recovered later.", title="Ctrl+C does not quit")
+        else:
+            self.notify("Ctrl+C does not quit: Ctrl+Q does.", title="Ctrl+C does not quit")
+
     def action_help(self) -> None:
         from assistant.tui.screens.help import HelpScreen
 
@@ -119,6 +159,7 @@ class CircleApp(App[None]):
         self.call_later(self.run_action, action, node)
 
     def on_unmount(self) -> None:
+        self._release_signals()
         s = self.session
         if s is None:
             return
@@ -129,6 +170,7 @@ class CircleApp(App[None]):
             # Leaving mid-meeting: stop the microphone and save the turns; the meeting
             # stays 'open' so the next start offers to recover it.
             s.end()
+            self.left_meeting = s.meeting.id
 
 
 def make_app(*, settings: Settings, store: Store,
@@ -149,7 +191,9 @@ def make_app(*, settings: Settings, store: Store,
 
 def run_app(settings: Settings, store: Store, circle: str | None = None,
             input_device: str | None = None, record: bool = True, *,
-            room_source: str | None = None, call_source: str | None = None) -> None:
+            room_source: str | None = None, call_source: str | None = None) -> int:
+    """Run the app; its exit status (128 + the signal's number when SIGINT or SIGTERM
+    stopped it, after saying what became of a meeting under way)."""
     from assistant.core.audio import pulse
     from assistant.core.audio.recorder import SoundDeviceSource
     from assistant.services import parts
@@ -179,3 +223,13 @@ def run_app(settings: Settings, store: Store, circle: str | None = None,
         app.room_source_name = room or "default"
         app.call_source_name = call or None
     app.run()
+    if app.stopped_by is not None:
+        import sys
+
+        line = f"pmc: stopped by {app.stopped_by.name}"
+        if app.left_meeting is not None:
+            line += (f"; meeting {app.left_meeting} was stopped cleanly and its recording "
+                     "saved: the next start offers to recover it (r on the home screen)")
+        print(line + ".", file=sys.stderr)
+        return 128 + int(app.stopped_by)
+    return 0
