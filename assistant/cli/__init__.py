@@ -54,13 +54,22 @@ def main(argv: Sequence[str] | None = None) -> int:
             return meetings.run_tui(None, None, True)
         if (args.command, getattr(args, "sub", None)) in NOTICE_COMMANDS:
             meetings.incomplete_notice()
-        return int(args.fn(args))
+        code = int(args.fn(args))
+        sys.stdout.flush()  # a closed pipe shows here, inside the handlers below
+        return code
     except PMCError as exc:
         print(f"pmc: error: {exc}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("pmc: interrupted; nothing was saved from the unfinished step", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (`pmc meeting show 1 | head`): what it wanted it has; stop
+        # quietly. Python would report the pipe again when flushing stdout at exit.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+        return 0
     except Exception as exc:  # no traceback for users; PMC_DEBUG=1 shows it
         if os.environ.get("PMC_DEBUG"):
             raise

@@ -76,7 +76,9 @@ def test_first_date_form_found_wins() -> None:
     ("by the 20th of February", dt.date(2025, 2, 20)),
     ("by the twentieth of February", dt.date(2025, 2, 20)),
     ("by the fifth of march", dt.date(2025, 3, 5)),
-    ("by Friday the twentieth", dt.date(2024, 3, 20)),  # a day of the month, not Friday 15th
+    # A day of the month, not the coming Friday (15th); but a Friday: the one nearest the
+    # 20th, as no 20th soon is a Friday (issue 13: "Friday the 13th" became a Sunday).
+    ("by Friday the twentieth", dt.date(2024, 3, 22)),
 ])
 def test_day_of_month_forms(text: str, expected: dt.date) -> None:
     assert due(text) == expected
@@ -122,3 +124,27 @@ def test_by_misheard_as_i_before_a_date() -> None:
         "update my statement by Friday the 13th")
     assert dates.find_due("I will update my statement I March 20.", TUE) == dt.date(2024, 3, 20)
     assert dates.fix_misheard_by("I think it went well") == "I think it went well"
+
+
+@pytest.mark.parametrize(("said_on", "due"), [
+    ("2026-03-05", "2026-03-13"),  # this month's 13th is a Friday
+    ("2026-01-20", "2026-02-13"),  # the next 13th is a Friday
+    ("2026-12-01", "2026-12-11"),  # no Friday 13th soon: the Friday nearest the 13th
+    ("2026-12-12", "2026-12-18"),  # ...and never a day already past
+])
+def test_friday_the_13th_is_a_friday(said_on: str, due: str) -> None:
+    meeting = dt.date.fromisoformat(said_on)
+    for text in ("I will update my statement by Friday the 13th.",
+                 "I will update my statement by Friday the thirteenth."):
+        got = dates.find_due(text, meeting)
+        assert got == dt.date.fromisoformat(due) and got.strftime("%A") == "Friday"
+
+
+@given(st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2100, 1, 1)),
+       st.integers(0, 6), st.integers(1, 31))
+@settings(max_examples=200)
+def test_a_weekday_with_a_day_of_the_month_is_always_that_weekday(
+        meeting: dt.date, weekday: int, day: int) -> None:
+    got = dates.find_due(f"by {dates.WEEKDAYS[weekday]} the {day}th", meeting)
+    assert got is not None and got > meeting and got.weekday() == weekday
+    assert got - meeting <= dt.timedelta(days=100)

@@ -36,9 +36,10 @@ _PREP = (r"\b(?:by|on|before|until|till|due|I(?=\s+(?:the\s+\w+|next\s+\w+|\w+da
          r"(?:st|nd|rd|th)?\s*(?:[.,;!?]|$)))\s+")
 RE_MONTH_DAY = re.compile(_PREP + rf"(?:the\s+)?({_MONTH})\.?\s+(?:the\s+)?({_DAY})\b", re.I)
 _WEEKDAY = "|".join(WEEKDAYS)
-# "by Friday the thirteenth" names a day of the month, not the coming Friday.
+# "by Friday the thirteenth" names a day of the month, not the coming Friday; and the
+# weekday says which month's 13th (the next one that is a Friday).
 RE_DAY_OF_MONTH = re.compile(
-    _PREP + rf"(?:(?:{_WEEKDAY}),?\s+(?:the\s+|my\s+)?|(?:the|my)\s+)({_DAY})"
+    _PREP + rf"(?:({_WEEKDAY}),?\s+(?:the\s+|my\s+)?|(?:the|my)\s+)({_DAY})"
     rf"(?:\s+of\s+({_MONTH}))?\b",
     re.I)  # "my 20th": tiny Whisper models hear "the" as "my" before an ordinal
 RE_WEEKDAY = re.compile(_PREP + r"(?:next\s+|this\s+)?(" + "|".join(WEEKDAYS) + r")\b", re.I)
@@ -84,6 +85,25 @@ def _forward(meeting: dt.date, month: int, day: int) -> dt.date | None:
     return d
 
 
+def _weekday_the(meeting: dt.date, weekday: int, day: int) -> dt.date | None:
+    """"Friday the 13th": the next 13th if it is a Friday, or the one after; else (a slip of
+    the tongue or of the ear) the Friday nearest the next 13th, so the date is a Friday."""
+    month = meeting.replace(day=1)
+    first: dt.date | None = None
+    for _ in range(3):
+        d = _safe(month.year, month.month, day)
+        if d is not None and d > meeting:
+            if d.weekday() == weekday:
+                return d
+            first = first or d
+        month = (month + dt.timedelta(days=32)).replace(day=1)
+    if first is None:
+        return None
+    shift = (weekday - first.weekday()) % 7  # 0..6 days later, or 7 - shift earlier
+    d = first + dt.timedelta(days=shift if shift <= 3 else shift - 7)
+    return d if d > meeting else d + dt.timedelta(days=7)
+
+
 def strip_due(text: str) -> str:
     """`text` without its due-date words ("finish them by my 20th" -> "finish them")."""
     for pattern in (RE_MONTH_DAY, RE_DAY_OF_MONTH, RE_WEEKDAY):
@@ -109,10 +129,12 @@ def find_due(text: str, meeting: dt.date) -> dt.date | None:
         if day:
             return _forward(meeting, _month(m.group(1)), day)
     if m := RE_DAY_OF_MONTH.search(text):
-        day = _day(m.group(1))
+        day = _day(m.group(2))
         if day:
-            if m.group(2):
-                return _forward(meeting, _month(m.group(2)), day)
+            if m.group(3):
+                return _forward(meeting, _month(m.group(3)), day)
+            if m.group(1):
+                return _weekday_the(meeting, WEEKDAYS.index(m.group(1).lower()), day)
             d = _safe(meeting.year, meeting.month, day)
             if d is None or d <= meeting:  # "by the 3rd" said on the 20th means next month
                 nxt = (meeting.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
