@@ -117,7 +117,8 @@ def meeting_state(store: Store, circle: Circle, m: Meeting,
         done = tuple(p.name for p in present if has_draft(store, m.id, p.id))
         todo = tuple(p.name for p in present if p.name not in done)
         return Incomplete(circle, m, "transcribed", drafted=done, to_draft=todo)
-    if m.status == MeetingStatus.DRAFTED:
+    # Drafts still waiting, also in a meeting whose review was finished with some left.
+    if m.status in (MeetingStatus.DRAFTED, MeetingStatus.CLOSED):
         items = store.items(m.id)
         left = sum(1 for i in items if i.status == "draft")
         if left:

@@ -209,3 +209,15 @@ def test_one_resume_at_a_time(store: Store) -> None:
 def test_fmt_audio() -> None:
     assert [resume.fmt_audio(s) for s in (0.4, 45.9, 725)] == ["under 1 s", "45 s",
                                                                "12 min 5 s"]
+
+
+def test_status_lists_drafts_left_in_a_finished_review(store: Store) -> None:
+    circle = store.create_circle("Demo Circle", ["Maya", "Tom"])
+    maya = store.members(circle)[0]
+    m = store.create_meeting(circle, "2026-03-05", "2026-03-19", "live", "closed")
+    store.add_item(m.id, maya.id, "Send the survey", status="approved")
+    store.add_item(m.id, maya.id, "Email two more labs")  # still a draft
+    [state] = resume.report(store)
+    assert state.line() == (f"meeting {m.id} of Demo Circle (2026-03-05): 1 of 2 items still "
+                            f"draft (review with `pmc contract list {m.id}`)")
+    assert resume.notice(store) is None  # no crash: nothing is said at every command
