@@ -1,4 +1,5 @@
-"""SIGINT and SIGTERM during a recording: not a silent exit. The app stops the way Ctrl+Q's
+"""SIGINT and SIGTERM during a recording: not a silent exit (and other keys a worried
+timekeeper may press: Ctrl+C, a number nobody present has). The app stops the way Ctrl+Q's
 Yes does (recorder stopped, every chunk sealed and listed, turns saved, the meeting left
 open) and the next start offers to recover it. Ctrl+C itself does not quit, and says so.
 
@@ -76,3 +77,17 @@ async def test_ctrl_c_does_not_quit_and_says_how(store: Store) -> None:
         assert app.is_running and app.session.is_recording
         said = [n.title + ": " + n.message for n in app._notifications]
         assert any("Ctrl+C does not quit" in n and "then e" in n for n in said), said
+
+
+async def test_an_absent_members_number_says_who_is_present(store: Store) -> None:
+    sources = Sources(tone(30))
+    app = build_app(store, source=sources, clock=FakeClock())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("s", "3", "c", "1", "2", "3", "r")  # Lena is away: 3 present
+        assert isinstance(app.screen, TimekeeperScreen)
+        speaker = app.session.timekeeper.speaker
+        await pilot.press("4")
+        await pilot.pause(0.1)
+        said = [n.message for n in app._notifications]
+        assert any("No one present is number 4" in n and "3 Sam" in n for n in said), said
+        assert app.session.timekeeper.speaker == speaker  # nothing else changed

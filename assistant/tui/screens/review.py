@@ -36,6 +36,7 @@ class ReviewScreen(BaseScreen):
         Binding("space", "approve", "Approve"),
         Binding("e", "edit", "Edit"),
         Binding("d", "delete", "Delete"),
+        Binding("u", "undo", "Undo delete", show=False),
         Binding("a", "add", "Add"),
         Binding("A", "approve_all", "Approve all", key_display="A"),
         Binding("n", "member(1)", "Next member"),
@@ -50,6 +51,7 @@ class ReviewScreen(BaseScreen):
         self.index = member_index
         self.members: list[Member] = []
         self.items: list[ContractItem] = []
+        self.deleted: list[tuple[int, str]] = []  # (item id, its status before), for u
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -171,7 +173,19 @@ class ReviewScreen(BaseScreen):
         if item is None:
             return
         self.pmc.store.set_item_status(item.id, "deleted")
-        self.notify(f"Deleted: {item.text[:50]}")
+        self.deleted.append((item.id, item.status))
+        self.notify(f"Deleted: {item.text[:50]} (u undoes it)")
+        self.load(keep_row=self._row())
+
+    def action_undo(self) -> None:
+        """Bring back the item deleted last (on this screen), with the status it had."""
+        if not self.deleted:
+            self.notify("Nothing deleted to undo.")
+            return
+        item_id, status = self.deleted.pop()
+        store = self.pmc.store
+        store.set_item_status(item_id, status)
+        self.notify(f"Restored: {store.item(item_id).text[:50]}")
         self.load(keep_row=self._row())
 
     @on(DataTable.RowSelected)
@@ -191,6 +205,8 @@ class ReviewScreen(BaseScreen):
             store.update_item(item.id, text=text, due=due, tentative=tentative)
             if item.status == "approved" and text != item.text:
                 store.set_item_status(item.id, "draft")  # approve the new wording again
+                self.notify("The wording changed, so the item is a draft again: approve it "
+                            "(space) once the member agrees.")
             self.load(keep_row=row)
 
         self.app.push_screen(ItemModal("Edit item", item.text, item.due, item.tentative), done)

@@ -442,6 +442,10 @@ class TimekeeperScreen(BaseScreen):
         tk = self.session.timekeeper
         if index < len(tk.members):
             self._act(lambda: tk.speaking(index))
+        else:  # a number nobody present has (an absent member's, or beyond the circle)
+            here = ", ".join(f"{n + 1} {name}" for n, name in enumerate(tk.members))
+            self.notify(f"No one present is number {index + 1}; present: {here}.",
+                        severity="warning")
 
     def action_off_record(self) -> None:
         s = self.session
