@@ -85,3 +85,37 @@ def test_lexicon_is_the_whole_word_tokens(tmp_path: Path) -> None:
     (other / "tokenizer.json").write_text(json.dumps({"model": {"vocab": {"\u0120paper": 1}}}))
     assert common_words(other) == {"paper"}
     assert common_words(tmp_path / "missing") == frozenset()
+
+
+class _Lexiconed:
+    """A transcriber whose model folder holds a small lexicon (nothing is transcribed)."""
+
+    name = "lexiconed"
+
+    def __init__(self, model_dir: Path) -> None:
+        self.model_dir = model_dir
+
+    def transcribe(self, audio, offset=0.0, progress=None, prompt=None):  # type: ignore[no-untyped-def]
+        raise AssertionError("repair needs no recognition")
+
+
+def test_the_flow_repairs_members_words_from_the_circles_earlier_contracts(
+        tmp_path: Path) -> None:
+    from assistant.core.drafting.attribution import TurnSpan, Utterance
+    from assistant.core.store.store import Store
+    from assistant.services.processing import repair_words
+
+    (tmp_path / "vocabulary.txt").write_text("\n".join(f"\u0120{w}" for w in COMMON))
+    store = Store(":memory:")
+    circle = store.create_circle("C", ["Ana", "Ben"])
+    ana, ben = store.members(circle)
+    before = store.create_meeting(circle, "2025-01-01", "2025-01-15", "live")
+    store.add_item(before.id, ben.id, "Map the stratigraphy of the outcrop")
+    now = store.create_meeting(circle, "2025-01-15", "2025-01-29", "live")
+    turn = TurnSpan(1, ana.id, "Ana", "contracts", 0.0, 5.0)
+    heard = [Utterance(turn, 0.0, 5.0, "I will finish the strata graphy part"),
+             Utterance(None, 5.0, 6.0, "strata graphy")]  # nobody's turn: left as heard
+    out = repair_words(store, circle, now, heard, _Lexiconed(tmp_path))
+    assert [u.text for u in out] == ["I will finish the stratigraphy part", "strata graphy"]
+    # no model, no lexicon: words not heard by a model are left alone
+    assert repair_words(store, circle, now, heard, None) == heard
