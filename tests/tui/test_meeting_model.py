@@ -37,13 +37,16 @@ async def test_a_whole_meeting_with_real_models(store, tiny_en_dir: Path,
         live = session.live
         assert live is not None and live.stats.transcribed >= 3 and live.behind_s == 0
 
-        # The end-of-meeting pass: Whisper's words, attributed by turn, nothing off the record.
+        # The stored transcript: Whisper's words, attributed by turn, nothing off the record.
+        # End reuses the live pass (windows of at most 15 s cut at pauses, less context than one
+        # pass over the whole recording), so check-in small talk may be misheard ("busy week"
+        # -> "really weak"); the words of Maya's report-back and contract must be hers.
         segments = store.segments(mid)
         by_member: dict[int | None, str] = {}
         for s in segments:
             by_member[s.member_id] = by_member.get(s.member_id, "") + " " + s.text.lower()
-        assert "busy week" in by_member[maya.id]
         assert "survey" in by_member[maya.id]
+        assert "pilot" in by_member[maya.id]
         assert "labs" in by_member[tom.id]
         assert "every morning" not in " ".join(by_member.values())  # said off the record
 
