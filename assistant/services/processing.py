@@ -236,8 +236,12 @@ def refine_contracts(transcriber: Transcriber, pieces: Sequence[Piece],
         prompt = (context or {}).get(turn.member_id or -1, "")
         segments = transcriber.transcribe(samples, offset=start, prompt=prompt) if len(
             samples) else []
+        # The slack before is for a first word Whisper stretched back into silence; where
+        # the reach starts at a neighbour's phrase there is no silence there, and a word
+        # before it is the neighbour's last word heard again (timings shift between passes).
+        before = SLACK_BEFORE if first <= turn.start else 0.0
         said = [w for s in segments for w in (s.words or ())
-                if first - SLACK_BEFORE <= (w.start + w.end) / 2 <= last + SLACK_AFTER]
+                if first - before <= (w.start + w.end) / 2 <= last + SLACK_AFTER]
         text = "".join(w.word for w in said).strip()
         if text:
             out.append(Utterance(turn, said[0].start, said[-1].end, text))

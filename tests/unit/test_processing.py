@@ -101,6 +101,33 @@ def test_second_pass_hears_the_whole_sentence_attribution_gave_the_turn() -> Non
     assert texts == {2: "I will write the results section every morning.", 3: "Thanks Ana."}
 
 
+class ShiftedTranscriber:
+    """Hears Ana's last word again, placed 0.4 s later than the first pass put it (timings
+    move between passes, as tiny.en's did in CI), then Ben's words."""
+
+    name = "shifted"
+
+    def transcribe(self, audio, offset=0.0, progress=None, prompt=None):  # type: ignore[no-untyped-def]
+        end = offset + len(audio) / RATE
+        said = [" morning.", " Thanks", " Ana."]
+        times = [(20.8, 21.5), (22.5, 23.0), (23.0, 23.5)]  # first pass: morning to 21.5
+        words = tuple(Word(a, b, w, 0.9) for w, (a, b) in zip(said, times, strict=True)
+                      if offset <= a and b <= end)
+        return [SpeechSegment(words[0].start, words[-1].end, "x", words)] if words else []
+
+
+def test_a_neighbours_last_word_heard_again_does_not_start_the_next_turn() -> None:
+    # Ben's reach starts where Ana's phrase ends (21.5): no silence there to stretch into,
+    # so "morning" (midpoint 21.15, within the usual slack) stays Ana's.
+    turn_a = TurnSpan(2, 7, "Ana", "contracts", 10.0, 20.0)
+    turn_b = TurnSpan(3, 8, "Ben", "contracts", 20.0, 30.0)
+    pieces = [(0.0, np.zeros(40 * RATE, dtype=np.float32))]
+    first = [Utterance(turn_a, 16.0, 21.5, "I will write every morning."),
+             Utterance(turn_b, 22.5, 23.5, "Thanks Ana.")]
+    out = refine_contracts(ShiftedTranscriber(), pieces, first, None, done={2})
+    assert {u.turn.turn_id: u.text for u in out if u.turn}[3] == "Thanks Ana."
+
+
 def test_the_reach_runs_on_at_most_spill_seconds_past_the_press() -> None:
     turn_a = TurnSpan(2, 7, "Ana", "contracts", 10.0, 20.0)
     assert reach(turn_a, [Utterance(turn_a, 12.0, 29.0, "a long run-on")]) == (
