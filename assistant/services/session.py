@@ -17,6 +17,12 @@ minutes of each track in memory (`tails`), every live transcript segment (`live_
 and where each track's live pass began; `drafts` (services/live_drafts.py) drafts each
 contracts turn as the timekeeper moves past it.
 
+A meeting an interruption stopped (a crash, a quit, a signal) can go on where it stopped
+(`MeetingSession.go_on`): the clock's state is saved with every turn and every few seconds
+(`save_clock`, assistant/core/meeting/clockstate.py), the turns and the consent ledger are
+in the store, and the recorder numbers its new chunks after the old ones. The meeting clock
+continues from the time it stopped at; the time the app was down is not meeting time.
+
 Nothing here imports Textual; screens call these methods and read its state.
 The chunk files and their listing belong to assistant/core/audio/chunks.py, shared
 with `pmc meeting resume`; its helpers are imported here for the screens.
@@ -25,17 +31,26 @@ with `pmc meeting resume`; its helpers are imported here for the screens.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
-from assistant.core.audio.chunks import meeting_audio, meeting_audio_dir, save_chunk
+from assistant.core.audio.chunks import (
+    erased_spans,
+    meeting_audio,
+    meeting_audio_dir,
+    save_chunk,
+)
 from assistant.core.audio.chunks import recover_meeting as recover_meeting  # for the home screen
 from assistant.core.audio.chunks import stored_chunks as stored_chunks  # for the tests
 from assistant.core.audio.recorder import (
+    RATE,
     AudioSource,
     ChunkInfo,
     ChunkNumbers,
@@ -43,14 +58,17 @@ from assistant.core.audio.recorder import (
 )
 from assistant.core.audio.tail import AudioTail
 from assistant.core.errors import PMCError
+from assistant.core.meeting.clockstate import ClockState
 from assistant.core.meeting.consent import ConsentLedger
-from assistant.core.meeting.timekeeper import Timekeeper
+from assistant.core.meeting.timekeeper import LoggedTurn, Timekeeper, fmt_seconds
 from assistant.core.privacy import crypto, erase, retention
 from assistant.core.privacy.erase import Erased, Span
 from assistant.core.speech.live import LiveTranscriber
 from assistant.core.speech.types import SpeechSegment, Transcriber
 from assistant.core.store.status import MeetingStatus
 from assistant.core.store.store import Circle, ContractItem, Meeting, Member, Store
+
+CLOCK_SAVE_EVERY = 2.0  # meeting seconds between saves of the clock between key presses
 
 # --- meetings and their audio ---------------------------------------------------------
 
@@ -65,13 +83,70 @@ def unfinished_meetings(store: Store) -> list[tuple[Circle, Meeting]]:
     return out
 
 
+def _saved(store: Store, meeting_id: int) -> tuple[dict[str, Any], float | None]:
+    """The session's last saved state (the clock and what goes with it) and when."""
+    row = store.clock_state(meeting_id)
+    if row is None:
+        return {}, None
+    return json.loads(row[0]), row[1]
+
+
+def _clock(data: dict[str, Any]) -> ClockState | None:
+    return ClockState.from_dict(data["clock"]) if "clock" in data else None
+
+
+def can_go_on(store: Store, meeting: Meeting) -> bool:
+    """Whether an unfinished live meeting may go on: it was interrupted, not ended with End
+    (a meeting ended on purpose is only recovered and processed)."""
+    state = _clock(_saved(store, meeting.id)[0])
+    return state is None or not state.ended
+
+
+def where_it_stopped(store: Store, circle: Circle, meeting: Meeting) -> str:
+    """'at 12:05 in Contracts, Tom's turn' for an interrupted meeting (reads only)."""
+    data, _at = _saved(store, meeting.id)
+    present = store.attendees(meeting.id)
+    if not present:
+        return "before it started"
+    tk = Timekeeper(circle.agenda, [m.name for m in present], lambda: 0.0)
+    log = _stored_log(store, meeting.id, [m.id for m in present])
+    state = _clock(data)
+    stopped = max([e.end for e in log] + [state.elapsed if state else 0.0])
+    tk.resume_from(state, log, stopped)
+    turn = tk.plan[tk.pos]
+    title = next(a.title for a in tk.agenda if a.id == turn.segment)
+    who = "open discussion" if turn.member is None else f"{tk.members[turn.member]}'s turn"
+    return f"at {fmt_seconds(stopped)} in {title}, {who}"
+
+
+def _stored_log(store: Store, meeting_id: int, member_ids: list[int]) -> list[LoggedTurn]:
+    """The stored turns as the timekeeper logged them (member indexes among those present)."""
+    index = {mid: i for i, mid in enumerate(member_ids)}
+    off = set(store.off_record_turns(meeting_id))
+    return [LoggedTurn(None if t.member_id is None else index.get(t.member_id), t.segment,
+                       t.start, t.end, t.idx in off) for t in store.turns(meeting_id)]
+
+
+@dataclass(frozen=True)
+class Continued:
+    """How an interrupted meeting went on, for the screen to say."""
+
+    stopped_at: float  # meeting seconds where it had stopped: the clock goes on from there
+    down_s: float | None  # how long it was stopped, in seconds (None: not known)
+    record: bool  # it was recording: recording goes on into the same meeting
+    chunks: int  # audio chunks recorded before, recovered
+
+
 # --- the session ----------------------------------------------------------------------------
 
 
 class MeetingSession:
     def __init__(self, store: Store, circle: Circle, meeting: Meeting, present: list[Member],
-                 clock: Callable[[], float]) -> None:
+                 clock: Callable[[], float], wall: Callable[[], float] = time.time) -> None:
         self.store = store
+        self.wall = wall  # Unix seconds, to say how long an interrupted meeting was stopped
+        self.continued: Continued | None = None  # set when this session goes on after one
+        self._clock_saved = float("-inf")
         self.circle = circle
         self.meeting = meeting
         self.present = present
@@ -112,6 +187,42 @@ class MeetingSession:
             store.set_attendance(meeting.id, {m.id: m.id in ids for m in everyone})
         return cls(store, circle, meeting, present, clock)
 
+    @classmethod
+    def go_on(cls, store: Store, circle: Circle, meeting: Meeting, clock: Callable[[], float],
+              wall: Callable[[], float] = time.time) -> MeetingSession:
+        """Take up a live meeting that an interruption left open, where it stopped.
+
+        Its audio is recovered first (whole samples, erasures silenced again); the clock's
+        saved state, the stored turns and the consent ledger are taken up; the turn in
+        progress when it stopped is closed there and saved. It stopped at the latest of the
+        clock's last save, the last turn and the end of the recorded audio, and `start()`
+        goes on from there (`continued` says where and how long it was down).
+        """
+        data, saved_at = _saved(store, meeting.id)
+        state = _clock(data)
+        if state is not None and state.ended:
+            raise PMCError(f"meeting {meeting.id} was ended with End; it cannot go on "
+                           "(recover it with r, or run `pmc meeting resume`)")
+        chunks = recover_meeting(store, meeting.id)
+        present = store.attendees(meeting.id)
+        session = cls(store, circle, meeting, present, clock, wall=wall)
+        log = _stored_log(store, meeting.id, session.member_ids)
+        audio_end = max((c.start + c.frames / RATE for c in chunks), default=0.0)
+        stopped = max([audio_end, state.elapsed if state else 0.0] + [e.end for e in log])
+        session.timekeeper.resume_from(state, log, stopped)
+        session._flushed = len(log)
+        session.flush_turns()  # the turn in progress, closed where it stopped
+        session._withdrawn_at = {int(k): float(v)
+                                 for k, v in data.get("withdrawn_at", {}).items()}
+        session.erased = erased_spans(store, meeting.id)
+        down = None
+        if saved_at is not None:
+            ran_on = stopped - state.elapsed if state is not None else 0.0
+            down = max(0.0, wall() - saved_at - ran_on)
+        record = bool(data.get("record", bool(chunks)))
+        session.continued = Continued(stopped, down, record, len(chunks))
+        return session
+
     # --- recording --------------------------------------------------------------------
     @property
     def recorders(self) -> list[Recorder]:
@@ -122,14 +233,18 @@ class MeetingSession:
               on_error: Callable[[str], None] | None = None) -> None:
         """Start the meeting clock and, with `record`, the recorders (consent permitting):
         the room from `source`, and the call from `call_source` when there is one."""
-        if record and not self.consent.all_consented():
+        # A meeting that goes on had everyone's consent at its start; whoever withdrew
+        # since keeps the recorder silent (recording_allowed) until they consent again.
+        if record and not self.consent.all_consented() and self.continued is None:
             raise PermissionError("recording needs the consent of everyone present")
         self.timekeeper.start()
         # "Transcripts are deleted when the next meeting starts": this is that moment.
         retention.apply_due(self.store, dt.date.fromisoformat(self.meeting.date))
         if not record:
+            self.save_clock()
             return
         self.want_recording = True
+        self.save_clock()
 
         def chunk(info: ChunkInfo) -> None:
             save_chunk(self.store, self.meeting.id, info)
@@ -237,7 +352,7 @@ class MeetingSession:
             self._silence_all()
         self.timekeeper.set_off_record(off)
         self.sync_recording()
-        self.flush_turns()
+        self.save_turns()
 
     def set_consent(self, member_id: int, granted: bool) -> None:
         if not granted:
@@ -247,6 +362,8 @@ class MeetingSession:
         else:
             self.consent.withdraw(member_id)
             self._withdrawn_at[member_id] = self.timekeeper.now()
+            if self.timekeeper.started and not self.timekeeper.finished:
+                self.save_clock()  # when: what a later Delete erases up to
         self.sync_recording()
 
     # --- deleting what a member said (after withdrawing consent) ----------------------
@@ -321,17 +438,40 @@ class MeetingSession:
         self.store.add_turns(self.meeting.id, rows, [e.off_record for e in new])
         self._flushed = len(log)
 
+    def save_clock(self) -> None:
+        """Save the clock's state, so an interrupted meeting can go on (see `go_on`)."""
+        data = {"clock": self.timekeeper.state().to_dict(), "record": self.want_recording,
+                "withdrawn_at": {str(k): v for k, v in self._withdrawn_at.items()}}
+        self.store.save_clock(self.meeting.id, json.dumps(data), self.wall())
+        self._clock_saved = self.timekeeper.now()
+
+    def save_clock_if_due(self) -> None:
+        """Between key presses, the clock's state every few seconds (the screen's tick)."""
+        tk = self.timekeeper
+        if tk.started and not tk.finished and tk.now() - self._clock_saved >= CLOCK_SAVE_EVERY:
+            self.save_clock()
+
+    def save_turns(self) -> None:
+        """The turns closed since the last save and the clock's state, in one transaction
+        (a crash leaves both or neither: going on never logs a turn twice)."""
+        with self.store.tx():
+            self.flush_turns()
+            self.save_clock()
+
     def act(self, action: Callable[[], None]) -> None:
         """Run a timekeeper action, start or stop recording as it says, save closed turns."""
         action()
         self.sync_recording()  # a pause stops the recorder, resuming starts it again
-        self.flush_turns()
+        self.save_turns()
 
     # --- ending -----------------------------------------------------------------------
-    def end(self) -> None:
-        """Stop the clock and the recorder; everything said so far is on disk and listed."""
-        self.timekeeper.end()
-        self.flush_turns()
+    def end(self, interrupted: bool = False) -> None:
+        """Stop the clock and the recorder; everything said so far is on disk and listed.
+
+        `interrupted`: the app is quitting mid-meeting (Ctrl+Q, a signal), not ending it,
+        so the meeting may go on later (`go_on`)."""
+        self.timekeeper.end(interrupted)
+        self.save_turns()
         if self.recorders:
             self._silence_all()
             for rec in self.recorders:

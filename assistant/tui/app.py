@@ -98,14 +98,14 @@ class CircleApp(App[None]):
         what = "the recording stops and " if s.recorder is not None else ""
         self.push_screen(ConfirmModal(
             "Quit during the meeting?",
-            f"Quitting ends it here: {what}what was said so far is kept; the next start "
-            "offers to recover it (r on the home screen). To end the meeting properly, "
-            "press n and then e.", default_no=True), done)
+            f"Quitting stops it here: {what}what was said so far is kept; the next start "
+            "offers to continue it where it stopped (c on the home screen) or to recover "
+            "and end it (r). To end the meeting properly, press e.", default_no=True), done)
 
     def _catch_signals(self) -> None:
         """SIGINT and SIGTERM (kill, a closing terminal's shell, a shutdown) end the app the
         way Ctrl+Q's Yes does: on_unmount stops the recorder with every chunk sealed and
-        saves the turns, so the next start offers to recover the meeting. Without this a
+        saves the turns, so the next start offers to continue the meeting. Without this a
         signal dropped the app mid-write, silently."""
         try:
             loop = asyncio.get_running_loop()
@@ -168,8 +168,8 @@ class CircleApp(App[None]):
             self.store.delete_meeting(s.meeting.id)
         elif not s.timekeeper.finished:
             # Leaving mid-meeting: stop the microphone and save the turns; the meeting
-            # stays 'open' so the next start offers to recover it.
-            s.end()
+            # stays 'open' so the next start offers to continue it (or recover and end it).
+            s.end(interrupted=True)
             self.left_meeting = s.meeting.id
 
 
@@ -229,7 +229,7 @@ def run_app(settings: Settings, store: Store, circle: str | None = None,
         line = f"pmc: stopped by {app.stopped_by.name}"
         if app.left_meeting is not None:
             line += (f"; meeting {app.left_meeting} was stopped cleanly and its recording "
-                     "saved: the next start offers to recover it (r on the home screen)")
+                     "saved: the next start offers to continue it (c on the home screen)")
         print(line + ".", file=sys.stderr)
         return 128 + int(app.stopped_by)
     return 0

@@ -244,7 +244,10 @@ async def test_recover_an_unfinished_meeting(store) -> None:
               (3.5, 5.5, "I will email two more labs.")]
     app = build_app(store, transcriber=lambda: ScriptedTranscriber(script))
     async with app.run_test(size=(80, 24)) as pilot:
-        assert "unfinished meeting of Demo Circle" in screen_text(app)
+        text = " ".join(screen_text(app).split())
+        assert (f"Unfinished meeting {m.id} of Demo Circle ({TODAY.isoformat()}) stopped at "
+                "0:06 in Contracts, Tom's turn: press c to continue it, or r to recover it "
+                "and end it.") in text, text
         await pilot.press("r")
         assert isinstance(app.screen, EndScreen)
         await wait_for(pilot, lambda: app.screen.done, what="processing the recovered audio")

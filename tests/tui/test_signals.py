@@ -1,7 +1,8 @@
 """SIGINT and SIGTERM during a recording: not a silent exit (and other keys a worried
 timekeeper may press: Ctrl+C, a number nobody present has). The app stops the way Ctrl+Q's
 Yes does (recorder stopped, every chunk sealed and listed, turns saved, the meeting left
-open) and the next start offers to recover it. Ctrl+C itself does not quit, and says so.
+open) and the next start offers to continue it or recover it. Ctrl+C itself does not
+quit, and says so.
 
 Real app under Pilot, real recorder writing chunk files from a file-fed source in real
 time; the signal is a real one, sent to this process.
@@ -63,7 +64,7 @@ async def test_a_signal_during_a_recording_stops_it_cleanly(store: Store,
     again = build_app(store)
     async with again.run_test(size=(120, 40)):
         text = " ".join(screen_text(again).split())
-        assert "press r to recover it" in text, text
+        assert "press c to continue it, or r to recover it" in text, text
 
 
 async def test_ctrl_c_does_not_quit_and_says_how(store: Store) -> None:

@@ -10,6 +10,11 @@ seconds, which is the cheap, exact speaker attribution the pipeline uses.
 
 All times are meeting seconds: `clock() - clock_at_start`. The clock is
 injected so tests and snapshots can freeze or advance it.
+
+A meeting interrupted (a crash, a quit) goes on where it stopped: `state()` is what the
+session saves as it goes (assistant/core/meeting/clockstate.py) and `resume_from` takes
+it up before `start()`. The meeting clock then continues from the time it stopped at:
+the time the app was down is not meeting time, and no turn is charged for it.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from assistant.core.meeting.agenda import AgendaSegment
+from assistant.core.meeting.clockstate import ClockState, PlanTurnState
 
 if TYPE_CHECKING:
     from assistant.core.store.store import Store
@@ -82,6 +88,8 @@ class Timekeeper:
         self._last = 0.0           # meeting time up to which `used` is accounted
         self._open: tuple[int | None, str, float, bool] | None = None  # current log entry
         self._end_time: float | None = None
+        self.interrupted = False   # ended by a quit or a signal, not by End: it may go on
+        self._resume_at: float | None = None  # set by resume_from: where start() goes on
 
     # --- time ----------------------------------------------------------------
     def now(self) -> float:
@@ -133,6 +141,12 @@ class Timekeeper:
     def start(self) -> None:
         if self.started:
             return
+        if self._resume_at is not None:  # going on where an interrupted meeting stopped
+            self._t0 = self.clock() - self._resume_at
+            self.started = True
+            self._last = self._resume_at
+            self._open_entry()
+            return
         self._t0 = self.clock()
         self.started = True
         self._last = 0.0
@@ -147,7 +161,9 @@ class Timekeeper:
         self.pos = pos
         self.speaker = turn.member
 
-    def end(self) -> None:
+    def end(self, interrupted: bool = False) -> None:
+        """Stop the clock; `interrupted`: the app is quitting mid-meeting (not End), so the
+        meeting may go on later from here (its pause, if any, is kept for that)."""
         if not self.started:
             self.start()
         if self.finished:
@@ -156,7 +172,9 @@ class Timekeeper:
         self._close_entry()
         self._end_time = self.clock() - self._t0
         self.finished = True
-        self.paused = False
+        self.interrupted = interrupted
+        if not interrupted:
+            self.paused = False
 
     def next_turn(self) -> None:
         if not self.started:
@@ -220,6 +238,81 @@ class Timekeeper:
         def change() -> None:
             self.off_record = off
         self._switch(change)
+
+    # --- saving and going on after an interruption ----------------------------
+    def state(self) -> ClockState:
+        """What `resume_from` needs to go on from now (saved as the meeting goes)."""
+        return ClockState(
+            elapsed=self.now(), accounted=self._last, pos=self.pos, speaker=self.speaker,
+            paused=self.paused, off_record=self.off_record,
+            ended=self.finished and not self.interrupted,
+            plan=tuple(PlanTurnState(t.extra, t.used, t.fixed) for t in self.plan),
+            open=self._open, members=len(self.members))
+
+    def resume_from(self, state: ClockState | None, log: Sequence[LoggedTurn],
+                    stopped_at: float) -> None:
+        """Before `start()`: go on with a meeting that stopped at `stopped_at` meeting seconds.
+
+        `log` is the turn log saved before it stopped; `state` its last saved clock state
+        (None, or one from another agenda or attendance: it is worked out from the log).
+        The turn in progress then is closed at `stopped_at` (appended to `log`, for the
+        caller to save) and its countdown charged up to there; `start()` goes on from
+        `stopped_at` in the same turn, with the same speaker, pause and off-the-record.
+        """
+        if self.started:
+            raise RuntimeError("resume_from must come before start")
+        if state is not None and state.ended:
+            raise ValueError("that meeting was ended; it cannot go on")
+        if state is not None and (state.members != len(self.members)
+                                  or len(state.plan) != len(self.plan)
+                                  or not 0 <= state.pos < len(self.plan)):
+            state = None  # the circle's agenda or members changed since
+        self.log = list(log)
+        last_end = max((e.end for e in self.log), default=0.0)
+        if state is None:
+            self._derive(stopped_at)
+        else:
+            stopped_at = max(stopped_at, state.elapsed)
+            for turn, saved in zip(self.plan, state.plan, strict=True):
+                turn.extra, turn.used, turn.fixed = saved.extra, saved.used, saved.fixed
+            self.pos, self.speaker = state.pos, state.speaker
+            self.paused, self.off_record = state.paused, state.off_record
+            if not state.paused:  # it ran on from the last save to where it stopped
+                self.plan[self.pos].used += max(0.0, stopped_at - state.accounted)
+            op = state.open
+            # An entry the log already holds (saved as it closed) is not added twice.
+            if op is not None and op[2] >= last_end - 1e-6 and stopped_at > op[2]:
+                member, segment, start, off = op
+                self.log.append(LoggedTurn(member, segment, start, stopped_at, off))
+        self._resume_at = stopped_at
+
+    def _derive(self, stopped_at: float) -> None:
+        """No saved state: each logged stretch counts for the plan turn it belongs to, the
+        last one is the current turn and its speaker held the floor until `stopped_at`."""
+        def turn_of(e: LoggedTurn) -> int | None:
+            for k, t in enumerate(self.plan):
+                if t.segment == e.segment and (t.member is None or t.member == e.member):
+                    return k
+            return None
+
+        for e in self.log:
+            k = turn_of(e)
+            if k is not None:
+                self.plan[k].used += e.end - e.start
+        if not self.log:
+            self._enter(0)
+            return
+        last = self.log[-1]
+        k = turn_of(last)
+        self.pos = 0 if k is None else k
+        for j in range(self.pos + 1):
+            if self.plan[j].fixed is None:
+                self.plan[j].fixed = self.plan[j].plan
+        self.speaker, self.off_record = last.member, last.off_record
+        if stopped_at > last.end:
+            self.log.append(LoggedTurn(last.member, last.segment, last.end, stopped_at,
+                                       last.off_record))
+            self.plan[self.pos].used += stopped_at - last.end
 
     # --- queries -------------------------------------------------------------
     @property

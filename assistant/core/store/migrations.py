@@ -204,3 +204,20 @@ def m003_erasures(db: sqlite3.Connection) -> None:
         CREATE INDEX idx_erasures_meeting ON erasures(meeting_id, start)
         """
     )
+
+
+@migration
+def m004_meeting_clock(db: sqlite3.Connection) -> None:
+    # The meeting clock's latest state (assistant/core/meeting/clockstate.py), saved with
+    # each turn and every few seconds, so a meeting a crash interrupted can go on where it
+    # stopped. Times and indexes only, never text; it goes with its meeting.
+    run_script(
+        db,
+        """
+        CREATE TABLE meeting_clock (
+            meeting_id INTEGER PRIMARY KEY REFERENCES meetings(id) ON DELETE CASCADE,
+            state TEXT NOT NULL,            -- JSON ClockState
+            saved_at REAL NOT NULL          -- wall clock (Unix seconds) when saved
+        )
+        """
+    )

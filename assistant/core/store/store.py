@@ -399,6 +399,18 @@ class Store(AudioListing, PrivacyRecords):
         with self.tx() as db:
             db.execute("DELETE FROM meetings WHERE id = ?", (mid,))
 
+    def save_clock(self, mid: int, state: str, saved_at: float) -> None:
+        """Keep the meeting clock's latest state (JSON), replacing the one saved before."""
+        with self.tx() as db:
+            db.execute("INSERT OR REPLACE INTO meeting_clock (meeting_id, state, saved_at) "
+                       "VALUES (?, ?, ?)", (mid, state, saved_at))
+
+    def clock_state(self, mid: int) -> tuple[str, float] | None:
+        """The meeting clock's last saved state and when (Unix seconds), if any."""
+        row = self.db.execute("SELECT state, saved_at FROM meeting_clock WHERE meeting_id = ?",
+                              (mid,)).fetchone()
+        return None if row is None else (str(row[0]), float(row[1]))
+
     def set_attendance(self, mid: int, present: dict[int, bool]) -> None:
         with self.tx() as db:
             db.executemany(

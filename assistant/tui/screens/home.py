@@ -12,21 +12,28 @@ from textual.widgets.option_list import Option
 
 from assistant.core.store.store import Circle, Meeting
 from assistant.services import resume
-from assistant.services.session import unfinished_meetings
+from assistant.services.session import can_go_on, unfinished_meetings, where_it_stopped
 from assistant.tui.screens.base import BaseScreen, agenda_summary
 
 
 class HomeScreen(BaseScreen):
     HELP = ("Pick a circle with the arrow keys. Start a meeting with s (or Enter), look at past "
             "meetings with m and the members' goals with g. Create a circle with n, edit the "
-            "selected one with e. If the app stopped during a meeting, r recovers its audio and "
-            "turns and carries on with transcription and drafting.")
+            "selected one with e.\n"
+            "If the app stopped during a meeting (a crash, a quit, the machine), c continues "
+            "it where it stopped: the same segment and turn, the consent given and withdrawn "
+            "as it was, and the recording going on into the same meeting. The meeting clock "
+            "goes on from the last time it saved (a second or two before it stopped): the "
+            "time the app was down is not counted as meeting time, and the screen says how "
+            "long that was. Or r recovers its audio and turns and ends it: transcription and "
+            "drafting follow.")
     BINDINGS = [
         Binding("s", "start", "Start meeting"),
         Binding("n", "new_circle", "New circle"),
         Binding("e", "edit_circle", "Edit circle"),
         Binding("m", "meetings", "Meetings"),
         Binding("g", "goals", "Goals"),
+        Binding("c", "continue_meeting", "Continue"),
         Binding("r", "recover", "Recover"),
     ]
 
@@ -69,8 +76,14 @@ class HomeScreen(BaseScreen):
                    if s.stage == "transcribed"] if idle else []
         if unfinished and idle:
             c, m = unfinished[-1]
-            notice.update(f"An unfinished meeting of {c.name} on {m.date} was found: "
-                          "press r to recover it.")
+            if can_go_on(self.pmc.store, m):
+                where = where_it_stopped(self.pmc.store, c, m)
+                notice.update(f"Unfinished meeting {m.id} of {c.name} ({m.date}) stopped "
+                              f"{where}: press c to continue it, or r to recover it and "
+                              "end it.")
+            else:  # ended with End, then stopped before processing finished
+                notice.update(f"Unfinished meeting {m.id} of {c.name} ({m.date}), ended but "
+                              "not processed: press r to recover it.")
             notice.display = True
         elif halfway:
             line = halfway[-1].line()
@@ -127,7 +140,20 @@ class HomeScreen(BaseScreen):
             return self.circle is not None
         if action == "recover":
             return bool(self._recoverable())
+        if action == "continue_meeting":
+            return self._continuable() is not None
         return True
+
+    def _continuable(self) -> tuple[Circle, Meeting] | None:
+        """The meeting `c` would continue: the latest one `r` would recover, if it was
+        interrupted rather than ended (and no meeting is under way)."""
+        s = self.pmc.session
+        if s is not None and not s.timekeeper.finished:
+            return None
+        unfinished = self._recoverable()
+        if unfinished and can_go_on(self.pmc.store, unfinished[-1][1]):
+            return unfinished[-1]
+        return None
 
     def action_start(self) -> None:
         from assistant.tui.screens.attendance import AttendanceScreen
@@ -161,6 +187,20 @@ class HomeScreen(BaseScreen):
 
         if self.circle is not None:
             self.app.push_screen(GoalsScreen(self.circle))
+
+    def action_continue_meeting(self) -> None:
+        from assistant.services.session import MeetingSession
+        from assistant.tui.screens.timekeeper import TimekeeperScreen
+
+        found = self._continuable()
+        if found is None:
+            return
+        circle, meeting = found
+        app = self.pmc
+        app.session = MeetingSession.go_on(app.store, circle, meeting, app.clock)
+        assert app.session.continued is not None
+        record = app.session.continued.record and app.record
+        self.app.push_screen(TimekeeperScreen(record=record))
 
     def action_recover(self) -> None:
         from assistant.services.session import recover_meeting

@@ -135,6 +135,8 @@ class TimekeeperScreen(BaseScreen):
             self.notify("Recording the room and the call as two tracks. Timekeeper: wear "
                         "headphones, or the microphone records the call a second time.",
                         timeout=10)
+        if self.session.continued is not None:
+            self._say_continued()
         if self.record:
             self.live_status = "loading live transcription…"
             self.load_live()
@@ -142,6 +144,30 @@ class TimekeeperScreen(BaseScreen):
             self.query_one("#transcript-box").display = False
         self.set_interval(TICK, self.tick)  # keeps firing under dialogs (see tick)
         self.tick()
+
+    def _say_continued(self) -> None:
+        """Where an interrupted meeting went on, how long it was down, what was recorded."""
+        from assistant.services.resume import fmt_audio
+
+        s = self.session
+        info, tk = s.continued, s.timekeeper
+        assert info is not None
+        cur, seg = tk.current, tk.segment()
+        where = "" if cur is None or seg is None else (
+            f" in {seg.title}, " + ("open discussion" if cur.member is None
+                                    else f"{tk.members[cur.member]}'s turn"))
+        down = ("" if info.down_s is None else
+                f" It was stopped for {fmt_audio(info.down_s)}: that time is not meeting time.")
+        if not self.record:
+            rec = " Timekeeping only, as before."
+        else:
+            rec = " Recording goes on into the same meeting."
+            missing = s.consent.missing()
+            if missing:
+                rec += (" Not recording until they consent again (w): "
+                        f"{', '.join(p.name for p in missing)}.")
+        self.notify(f"Meeting {s.meeting.id} goes on at {fmt_seconds(info.stopped_at)}"
+                    f"{where}.{down}{rec}", title="Continued", timeout=20)
 
     def _recorder_error(self, msg: str) -> None:
         self.post_message(RecorderFailed(msg))  # from the writer thread: post, never touch
@@ -208,6 +234,7 @@ class TimekeeperScreen(BaseScreen):
     # --- the view -------------------------------------------------------------------
     def tick(self) -> None:
         self.update_view()
+        self.session.save_clock_if_due()  # so a crash can go on from here
         stack = self.app.screen_stack
         if self not in stack or stack[-1] is self:
             return
