@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sqlite3
 import stat
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,13 +13,6 @@ from assistant.core.meeting.agenda import DEFAULT_AGENDA, AgendaSegment, to_json
 from assistant.core.store.store import Circle, Store
 
 AGENDA = to_json(DEFAULT_AGENDA)
-
-
-@pytest.fixture
-def store() -> Iterator[Store]:
-    s = Store(":memory:")
-    yield s
-    s.close()
 
 
 @pytest.fixture

@@ -2,18 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from assistant.core.store.store import Meeting, Store, StoredChunk
-
-
-@pytest.fixture
-def store() -> Iterator[Store]:
-    s = Store(":memory:")
-    yield s
-    s.close()
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ retention policy rows, transcript purges, and leaving no trace in the files."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,13 +11,6 @@ import pytest
 from assistant.core.store.store import Erasure, Meeting, Member, Store, TextRemoved
 
 Said = tuple[Meeting, Member, Member]
-
-
-@pytest.fixture
-def store() -> Iterator[Store]:
-    s = Store(":memory:")
-    yield s
-    s.close()
 
 
 @pytest.fixture
