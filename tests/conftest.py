@@ -90,3 +90,19 @@ def real_drafter(smollm_path: Path):  # type: ignore[no-untyped-def]
     from assistant.core.drafting.llm import LocalLLM
 
     return Drafter(LocalLLM(smollm_path))
+
+
+@pytest.fixture
+def encrypted_store(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """A store in this test's PMC_HOME, encrypted with a test passphrase (real keys)."""
+    from assistant.core import locations
+    from assistant.core.privacy import crypto
+    from assistant.services import parts
+
+    monkeypatch.setenv("PMC_PASSPHRASE", "a long enough test passphrase")
+    crypto.forget_keys()
+    store = parts.open_store()
+    assert crypto.is_encrypted(locations.home())
+    yield store
+    store.close()
+    crypto.forget_keys()

@@ -10,11 +10,9 @@ import datetime as dt
 import time
 
 import numpy as np
-import pytest
 
 from assistant.core.audio.recorder import RATE, FileSource, Recorder, read_chunks
 from assistant.core.privacy import crypto, erase
-from assistant.services import parts
 from assistant.services.session import MeetingSession, stored_chunks
 
 
@@ -23,16 +21,6 @@ class Clock:
 
     def __call__(self) -> float:
         return self.t
-
-
-@pytest.fixture
-def encrypted_store(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    monkeypatch.setenv("PMC_PASSPHRASE", "a long enough test passphrase")
-    crypto.forget_keys()
-    store = parts.open_store()
-    yield store
-    store.close()
-    crypto.forget_keys()
 
 
 def wait_written(rec: Recorder, seconds: float) -> None:

@@ -6,24 +6,11 @@ import datetime as dt
 import time
 
 import numpy as np
-import pytest
 
 from assistant.core import locations
 from assistant.core.audio.recorder import FileSource
 from assistant.core.privacy import crypto
-from assistant.services import parts
 from assistant.services.session import MeetingSession, meeting_audio, recover_meeting
-
-
-@pytest.fixture
-def encrypted_store(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    monkeypatch.setenv("PMC_PASSPHRASE", "a long enough test passphrase")
-    crypto.forget_keys()
-    store = parts.open_store()
-    assert crypto.is_encrypted(locations.home())
-    yield store
-    store.close()
-    crypto.forget_keys()
 
 
 def test_recorded_chunks_are_sealed_and_read_back(encrypted_store) -> None:  # type: ignore[no-untyped-def]

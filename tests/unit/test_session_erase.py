@@ -11,12 +11,10 @@ import datetime as dt
 import time
 
 import numpy as np
-import pytest
 
 from assistant.core import locations
 from assistant.core.audio.recorder import RATE, FileSource
 from assistant.core.privacy import crypto, erase
-from assistant.services import parts
 from assistant.services.session import MeetingSession, meeting_audio, stored_chunks
 
 
@@ -25,16 +23,6 @@ class Clock:
 
     def __call__(self) -> float:
         return self.t
-
-
-@pytest.fixture
-def encrypted_store(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    monkeypatch.setenv("PMC_PASSPHRASE", "a long enough test passphrase")
-    crypto.forget_keys()
-    store = parts.open_store()
-    yield store
-    store.close()
-    crypto.forget_keys()
 
 
 def test_delete_while_the_last_chunk_is_open_is_finished_at_the_end(encrypted_store) -> None:  # type: ignore[no-untyped-def]
