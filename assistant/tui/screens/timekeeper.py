@@ -29,6 +29,10 @@ from assistant.tui.widgets.live_drafts import DraftsPanel
 STATUS_LABEL = {"done": "done", "partial": "partly done", "not_done": "not done",
                 "dropped": "dropped", "carried_over": "carried over"}
 TICK = 0.2  # seconds between screen updates
+# The footer fits 80 columns: paired keys share a label, the transcript toggle and Ctrl+Q
+# (which asks first during a meeting) are left to the help (?), and the palette hint goes.
+TURN_KEYS = Binding.Group("Next/prev", compact=False)
+MINUTE_KEYS = Binding.Group("1 min", compact=True)
 
 
 class TranscriptLog(RichLog, can_focus=False):
@@ -51,16 +55,19 @@ class TimekeeperScreen(BaseScreen):
         "shrink to keep the meeting on time. Talk time is shown in circle order against an "
         "equal share, never ranked.")
     BINDINGS = [
-        Binding("n", "next", "Next"),
-        Binding("p", "previous", "Prev"),
+        Binding("n", "next", "Next", group=TURN_KEYS),
+        Binding("p", "previous", "Prev", group=TURN_KEYS),
         Binding("space", "pause", "Pause"),
-        Binding("plus,equals_sign", "adjust(1)", "+1 min", key_display="+"),
-        Binding("minus", "adjust(-1)", "-1 min", key_display="-"),
+        Binding("plus,equals_sign", "adjust(1)", "+1 min", key_display="+", group=MINUTE_KEYS),
+        Binding("minus", "adjust(-1)", "-1 min", key_display="-", group=MINUTE_KEYS),
         Binding("o", "off_record", "Off record"),
         Binding("w", "consent", "Consent"),
-        Binding("t", "transcript", "Transcript"),
+        Binding("t", "transcript", "Transcript", show=False),
         Binding("e", "end", "End"),
         Binding("a", "drafts", "Drafts", show=False),
+        # Hides the app's Ctrl+Q from this footer only; the app's binding still runs (a
+        # priority binding is looked up from the app down) and the help lists it.
+        Binding("ctrl+q", "app.quit", "", show=False, priority=True),
         *[Binding(str(i), f"speaking({i - 1})", f"Now speaking: member {i}", show=False)
           for i in range(1, 9)],
         Binding("up", "rb_move(-1)", "Previous item", show=False),
@@ -107,7 +114,7 @@ class TimekeeperScreen(BaseScreen):
                     yield Static(id="rb-items")
                 with Vertical(id="transcript-box"):
                     yield TranscriptLog(id="transcript", wrap=True, markup=False, min_width=20)
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one("#talk-box").border_title = "Talk time vs equal share"
