@@ -3,7 +3,7 @@
     python -m benchmarks.live_drafting                      # all three, 15/30/60 min
     python -m benchmarks.live_drafting --only latency --repeats 2
     python -m benchmarks.live_drafting --only end --lengths 15,30,60,120
-    python -m benchmarks.live_drafting --only quality
+    python -m benchmarks.live_drafting --only quality [--scripts eval_c]
 
 - `latency`: a real-time feed (FileSource paced at real speed into the real recorder and
   MeetingSession, live Whisper tiny.en transcription running) of the demo meeting's four
@@ -276,18 +276,41 @@ def _live_session(store: Any, circle: Any, members: dict[str, Any], turns: list[
     return session
 
 
+def _planned_turns(spans: list[Any]) -> list[tuple[str, int, list[Any]]]:
+    """The stored turns as the timekeeper logs them: (segment, member id, turns) per planned
+    turn, one per member and segment; a turn of a member whose own planned turn in that
+    segment came before is said during the current one (an interjection, a split turn)."""
+    groups: list[tuple[str, int, list[Any]]] = []
+    seen: set[tuple[str, int]] = set()
+    for t in spans:
+        if t.member_id is None:
+            continue
+        if (t.segment, t.member_id) in seen and groups and groups[-1][0] == t.segment:
+            groups[-1][2].append(t)
+        else:
+            seen.add((t.segment, t.member_id))
+            groups.append((t.segment, t.member_id, [t]))
+    return groups
+
+
 def _draft_during(session: Any, drafter: Any, contract_pass: str = "prompted") -> None:
-    """Every report-back and contracts turn, drafted as the timekeeper moves past it."""
+    """Every report-back and contracts turn, drafted as the timekeeper screen's panel does
+    when the timekeeper moves past it (tui/widgets/live_drafts.py `turn_left`)."""
     from assistant.services import processing
 
-    for t in processing.spans_for(session.store, session.meeting.id):
-        if t.member_id is None or t.segment not in ("report_back", "contracts"):
+    groups = _planned_turns(processing.spans_for(session.store, session.meeting.id))
+    for pos, (segment, planned, turns) in enumerate(groups):
+        if segment not in ("report_back", "contracts"):
             continue
-        session.drafts.begin()
-        if t.segment == "contracts":
-            session.drafts.contracts_turn([t], drafter, contract_pass)
-        else:
-            session.drafts.report_back_turn([t])
+        speakers = [planned] + ([t.member_id for t in turns] if segment == "contracts" else [])
+        for member_id in dict.fromkeys(speakers):
+            mine = [t for t in turns if t.member_id == member_id]
+            session.drafts.begin()
+            if segment == "contracts":
+                session.drafts.contracts_turn(mine, drafter, contract_pass,
+                                              key=(pos, member_id))
+            else:
+                session.drafts.report_back_turn(mine)
 
 
 def _quick_end(session: Any, transcriber: Any, drafter: Any) -> dict[str, Any]:
@@ -364,7 +387,7 @@ def end_to_review(lengths: list[int], log: Any) -> dict[str, Any]:
 
 # --- quality ------------------------------------------------------------------------------------
 
-def quality(log: Any) -> dict[str, Any]:
+def quality(log: Any, only: set[str] | None = None) -> dict[str, Any]:
     from assistant.core.reports.evaluate import Score, score_meeting
     from assistant.core.store.store import Store
     from assistant.services.pipeline import import_meeting
@@ -374,7 +397,8 @@ def quality(log: Any) -> dict[str, Any]:
     totals = {"full": Score(), "live": Score()}
     per: list[dict[str, Any]] = []
     for script_path in sorted((ROOT / "tests" / "data" / "meetings").glob("eval_*.json")):
-        if script_path.name.endswith(".timeline.json"):
+        if script_path.name.endswith(".timeline.json") or (
+                only and script_path.stem not in only):
             continue
         script = load_script(script_path)
         wav = script_path.with_suffix(".wav")
@@ -425,6 +449,7 @@ def main() -> None:
     ap.add_argument("--only", default="latency,end,quality")
     ap.add_argument("--repeats", type=int, default=1)
     ap.add_argument("--lengths", default="15,30,60")
+    ap.add_argument("--scripts", default="", help="quality: these scripts only, e.g. eval_c")
     args = ap.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     out: dict[str, Any] = {"load_before": loadavg()}
@@ -434,7 +459,7 @@ def main() -> None:
     if "end" in parts:
         out["end"] = end_to_review([int(x) for x in args.lengths.split(",")], print)
     if "quality" in parts:
-        out["quality"] = quality(print)
+        out["quality"] = quality(print, set(filter(None, args.scripts.split(","))))
     out["load_after"] = loadavg()
     text = json.dumps(out, indent=1, default=str)
     (OUT / f"live_drafting-{int(time.time())}.json").write_text(text)

@@ -8,6 +8,12 @@ transaction (`processing.write_member`, `replace`: a turn said again replaces th
 nobody approved yet). After a report-back turn, `report_back_turn` hears it and writes the
 suggested statuses, unconfirmed, for the timekeeper to confirm.
 
+A member's contract is drafted from all their contracts turns heard so far, as the end of
+the meeting would: their own planned turn, and what they added in someone else's (an
+interjection, a turn split by a question). Only a turn said again (the same `key`: the
+timekeeper went back to it) replaces the words it said before. The words go through the
+same vocabulary repair as the stored transcript (`processing.repair_words`).
+
 One turn at a time (the local LLM is not shared between threads); the UI counts a turn as
 pending before its worker starts, and the end of the meeting waits for them (`wait`).
 
@@ -22,7 +28,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -69,6 +75,8 @@ class LiveDrafts:
         self._pending = 0
         self._one = threading.Lock()  # one turn at a time: one LLM, two cores
         self._drafter: Drafter | None = None
+        # member id -> key of each contracts turn drafted (the planned turn) -> its turn ids
+        self._said: dict[int, dict[Hashable, frozenset[int]]] = {}
 
     # --- bookkeeping (any thread) -------------------------------------------------------
     def begin(self) -> None:
@@ -103,9 +111,13 @@ class LiveDrafts:
         return self.session.transcriber
 
     def _live_utterances(self) -> list[Utterance]:
+        """The meeting so far as first heard: the live transcript, and the report-back turns
+        heard on their own. Not the contracts turns heard again: as at the end, how far a
+        turn reaches is judged from its neighbours' first-pass words (a neighbour's second
+        pass may stretch over this turn's first word and cut it)."""
         s = self.session
         said = attribute(s.heard_live(), processing.spans_for(s.store, s.meeting.id))
-        heard = {**self.report_heard, **self.refined}
+        heard = self.report_heard
         said = [u for u in said if not (u.turn and u.turn.turn_id in heard)]
         return sorted(said + [u for us in heard.values() for u in us], key=lambda u: u.start)
 
@@ -140,9 +152,13 @@ class LiveDrafts:
             time.sleep(0.2)
 
     def contracts_turn(self, spans: Sequence[TurnSpan], drafter: Callable[[], Drafter],
-                       contract_pass: str, left_at: float | None = None) -> TurnDone:
+                       contract_pass: str, left_at: float | None = None,
+                       key: Hashable | None = None) -> TurnDone:
         """Hear one member's contracts turn again, draft it, store the drafts (a worker).
 
+        The member is drafted from this turn and their other contracts turns drafted
+        before, except one drafted under the same `key` (the timekeeper's planned turn,
+        said again): this one replaces it. Without a key, the turn ids are the key.
         `left_at`: `time.monotonic()` when the timekeeper moved past the turn.
         """
         left_at = time.monotonic() if left_at is None else left_at
@@ -175,14 +191,22 @@ class LiveDrafts:
                 turn = [u for u in heard if u.turn and u.turn.turn_id in ids and u.text]
                 if not turn:  # nothing heard again: the live words, if any
                     turn = [u for u in live if u.turn and u.turn.turn_id in ids and u.text]
+                # As the stored transcript will read (the end drafts from that).
+                turn = processing.repair_words(store, s.circle, meeting, turn, transcriber)
                 for tid in ids:
                     words = [u for u in turn if u.turn and u.turn.turn_id == tid]
                     if words:
                         self.refined[tid] = words
-                # The member's words elsewhere (report-back) and this turn's only: a turn
-                # said again replaces what they said before.
-                said = [u for u in others if u.turn and u.turn.member_id == member_id
-                        and u.turn.segment != "contracts"] + turn
+                mine = self._said.setdefault(member_id, {})
+                mine[frozenset(ids) if key is None else key] = frozenset(ids)
+                earlier = {tid for k_ids in mine.values() for tid in k_ids} - ids
+                # The member's words elsewhere (report-back), their other contracts turns
+                # as heard then, and this turn's: a turn said again (same key) replaces
+                # what it said before.
+                said = sorted([u for u in others if u.turn and u.turn.member_id == member_id
+                               and u.turn.segment != "contracts"]
+                              + [u for tid in earlier for u in self.refined.get(tid, ())]
+                              + turn, key=lambda u: u.start)
                 if self._drafter is None:
                     self._drafter = drafter()
                 member = store.member_by_id(member_id)

@@ -143,6 +143,33 @@ def test_a_contracts_turn_is_heard_again_drafted_and_said_again() -> None:
     assert [(i.text, i.status) for i in store.items(mid, ana)] == [(item.text, "approved")]
 
 
+def test_a_contract_added_in_another_turn_joins_the_members_draft() -> None:
+    # Ana's contract, then Ben's turn, in which Ana adds to hers (eval_c's dialogue: drafted
+    # from her last words only, she lost the first commitment; the end drafts from both).
+    said = [(1.0, 2.5, "I will email the editor by Friday."),
+            (4.0, 5.0, "Maybe put a date on it."),
+            (6.5, 8.0, "I will book a room for the workshop.")]
+    session, _t = _session(said)
+    store, mid = session.store, session.meeting.id
+    ana, ben = session.member_ids
+    store.add_turns(mid, [(ana, "contracts", 0.5, 3.2), (ben, "contracts", 3.5, 6.0),
+                          (ana, "contracts", 6.2, 8.5)])
+    drafts = session.drafts
+    own = drafts.spans(ana, "contracts", [(0.5, 3.2)])
+    added = drafts.spans(ana, "contracts", [(6.2, 8.5)])
+    for spans, key in ((own, (0, ana)), (added, (1, ana))):
+        drafts.begin()
+        assert drafts.contracts_turn(spans, lambda: Drafter(None), "prompted", key=key).items
+    texts = sorted(i.text.lower() for i in store.items(mid, ana))
+    assert len(texts) == 2 and "room" in texts[0] and "editor" in texts[1], texts
+    # The added turn said again (same planned turn): it replaces its own words only, so
+    # the contract still holds both, once each.
+    drafts.begin()
+    drafts.contracts_turn(added, lambda: Drafter(None), "prompted", key=(1, ana))
+    kept = [i.text.lower() for i in store.items(mid, ana)]
+    assert len(kept) == 2 and any("editor" in k for k in kept), kept
+
+
 def test_a_withdrawn_or_erased_member_is_not_drafted() -> None:
     session, t = _session([(1.0, 3.0, "I will email the editor by Friday.")])
     store, mid = session.store, session.meeting.id

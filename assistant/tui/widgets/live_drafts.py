@@ -80,27 +80,35 @@ class DraftsPanel(Static):
         s = self.session
         if s.recorder is None:
             return  # nothing recorded, nothing to hear
-        said = [(e.start, e.end) for e in entries
-                if e.member == turn.member and e.segment == turn.segment and not e.off_record]
-        if not said:
-            return
-        member_id = s.member_ids[turn.member]
-        spans = s.drafts.spans(member_id, turn.segment, said)
-        if not spans:
-            return
-        s.drafts.begin()
-        self.working[member_id] = turn.segment
-        self.notes.pop(member_id, None)
-        self.show_rows()
-        self._draft(spans, turn.segment, time.monotonic())
+        # The turn's member first; in a contracts turn, anyone who added to their own
+        # contract meanwhile (an interjection) too: the end would draft those words.
+        speakers = [turn.member] + ([e.member for e in entries if e.member is not None
+                                     and e.member != turn.member]
+                                    if turn.segment == "contracts" else [])
+        for member in dict.fromkeys(speakers):
+            said = [(e.start, e.end) for e in entries
+                    if e.member == member and e.segment == turn.segment and not e.off_record]
+            if not said:
+                continue
+            member_id = s.member_ids[member]
+            spans = s.drafts.spans(member_id, turn.segment, said)
+            if not spans:
+                continue
+            s.drafts.begin()
+            self.working[member_id] = turn.segment
+            self.notes.pop(member_id, None)
+            self.show_rows()
+            # Said again when the timekeeper comes back to this planned turn: the key.
+            self._draft(spans, turn.segment, time.monotonic(), (pos, member))
 
     @work(thread=True, group="live-drafts")
-    def _draft(self, spans: list[TurnSpan], segment: str, left_at: float) -> None:
+    def _draft(self, spans: list[TurnSpan], segment: str, left_at: float,
+               key: tuple[int, int]) -> None:
         drafts = self.session.drafts
         try:
             if segment == "contracts":
                 done = drafts.contracts_turn(spans, self.pmc.drafter_factory,
-                                             self.pmc.settings.contract_pass, left_at)
+                                             self.pmc.settings.contract_pass, left_at, key)
             else:
                 done = drafts.report_back_turn(spans, left_at)
         except Exception as exc:  # the meeting goes on; the end of the meeting drafts it
