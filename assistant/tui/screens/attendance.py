@@ -11,6 +11,7 @@ from textual.widgets import Button, Footer, Header, SelectionList, Static
 from assistant.core.store.store import Circle, Member
 from assistant.services.session import MeetingSession
 from assistant.tui.screens.base import BaseScreen, agenda_summary
+from assistant.tui.widgets.ticks import TickList
 
 
 class AttendanceScreen(BaseScreen):
@@ -36,7 +37,7 @@ class AttendanceScreen(BaseScreen):
         with Vertical(id="attendance"):
             yield Static(f"[b]{self.circle.name}[/b] — {self.pmc.today().isoformat()}\n"
                          "Who is here today?", id="attendance-title")
-            yield SelectionList[int](
+            yield TickList(
                 *[(f"{i + 1}  {m.name}", m.id, True) for i, m in enumerate(self.members)],
                 id="present")
             yield Static(id="attendance-plan")

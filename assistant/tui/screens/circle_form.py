@@ -12,6 +12,7 @@ from assistant.core.errors import PMCError
 from assistant.core.meeting import agenda as agenda_mod
 from assistant.core.store.store import Circle
 from assistant.tui.screens.base import BaseScreen, agenda_summary
+from assistant.tui.widgets.ticks import TickBox
 
 MAX_MEMBERS = 8  # the 1-8 "now speaking" keys; PMCs have 5-8 peers
 
@@ -70,7 +71,7 @@ class CircleFormScreen(BaseScreen):
                     yield Label(f"  {seg.title}", classes="label seg")
                     yield Input(f"{seg.minutes:g}", id=f"min-{sid}", compact=True,
                                 type="number", classes="num")
-                    yield Checkbox("each member", seg.per_member, id=f"per-{sid}",
+                    yield TickBox("each member", seg.per_member, id=f"per-{sid}",
                                    compact=True)
             yield Static(id="length")
             yield Static(id="form-error")

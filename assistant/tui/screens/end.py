@@ -90,7 +90,7 @@ class EndScreen(BaseScreen):
         present = store.attendees(self.meeting_id)
         length = fmt_seconds(m.duration or 0)
         self.query_one("#end-title", Static).update(
-            f"[b]{circle.name}[/b] — meeting of {m.date} ended after {length}, "
+            f"[b]{circle.name}[/b] — meeting {m.id} of {m.date} ended after {length}, "
             f"{len(present)} present, {len(store.turns(self.meeting_id))} turns logged.")
         self.start()
 

@@ -37,7 +37,8 @@ class MeetingsScreen(BaseScreen):
     def on_mount(self) -> None:
         self.query_one("#meetings-box").border_title = f"{self.circle.name}: meetings"
         table = self.query_one("#meetings", DataTable)
-        for label in ("Date", "Length", "Present", "Items approved", "Status"):
+        # The id is what `pmc meeting show/resume` and `pmc contract list` take.
+        for label in ("Id", "Date", "Length", "Present", "Items approved", "Status"):
             table.add_column(label)
         self.load()
         table.focus()
@@ -54,7 +55,7 @@ class MeetingsScreen(BaseScreen):
         for m in meetings:
             items = store.items(m.id)
             approved = sum(1 for i in items if i.status == "approved")
-            table.add_row(m.date, fmt_seconds(m.duration) if m.duration else "—",
+            table.add_row(str(m.id), m.date, fmt_seconds(m.duration) if m.duration else "—",
                           str(len(store.attendees(m.id))), f"{approved}/{len(items)}", m.status,
                           key=str(m.id))
         self.query_one("#meetings-empty", Static).update(

@@ -15,6 +15,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Static
 from assistant.core.errors import PMCError
 from assistant.tui.screens.base import BaseModal
 from assistant.tui.screens.consent import consent_lines
+from assistant.tui.widgets.ticks import TickBox
 
 
 class ConfirmModal(BaseModal):
@@ -182,7 +183,7 @@ class ItemModal(BaseModal):
             with Horizontal(classes="row"):
                 yield Label("Due", classes="label")
                 yield Input(self.due, id="item-due", compact=True, placeholder="YYYY-MM-DD")
-            yield Checkbox("tentative (not a promise)", self.tentative, id="item-tentative",
+            yield TickBox("tentative (not a promise)", self.tentative, id="item-tentative",
                            compact=True)
             yield Static(id="item-error")
             with Horizontal(classes="buttons"):

@@ -88,7 +88,7 @@ class ReviewScreen(BaseScreen):
             return
         self.items = store.items(self.meeting_id, member.id)
         title.update(f"[b]Review — {member.name}[/b] ({self.index + 1}/{len(self.members)})"
-                     f"   meeting {m.date} · next {m.next_meeting}")
+                     f"   meeting {m.id} of {m.date} · next {m.next_meeting}")
         box = self.query_one("#items-box")
         box.border_title = f"{member.name}'s contract for the next two weeks"
         # Recompute the text column so long items wrap within the terminal width.

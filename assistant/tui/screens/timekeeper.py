@@ -117,6 +117,7 @@ class TimekeeperScreen(BaseScreen):
         yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
+        self.sub_title = f"{self.session.circle.name} · meeting {self.session.meeting.id}"
         self.query_one("#talk-box").border_title = "Talk time vs equal share"
         self.query_one("#transcript-box").border_title = "Live transcript"
         self.query_one("#agenda").border_title = "Agenda"
