@@ -357,9 +357,13 @@ def spans_for(store: Store, meeting_id: int) -> list[TurnSpan]:
 
 
 def write_transcript(store: Store, meeting_id: int, utterances: Sequence[Utterance],
-                     duration: float) -> int | None:
+                     duration: float, first: Sequence[Utterance] = ()) -> int | None:
     """Write the transcript and TRANSCRIBED in one transaction; how many utterances were
     kept, or None when the meeting was transcribed meanwhile (nothing is written then).
+
+    `first`, the contracts turns as first heard (Heard.first), is kept with it until every
+    member is drafted (`process`), so drafting resumed after a crash still falls back on
+    it (`draft_member`).
 
     Whatever was said in an erased span is left out before it is stored: Whisper may
     place words there (heard across its edge, or made up), and no erased member's words
@@ -379,7 +383,18 @@ def write_transcript(store: Store, meeting_id: int, utterances: Sequence[Utteran
         store.add_segments(meeting_id, [
             (u.turn.turn_id if u.turn else None, u.turn.member_id if u.turn else None,
              u.turn.segment if u.turn else None, u.start, u.end, u.text) for u in kept])
+        store.add_first_heard(meeting_id, [
+            (u.turn.turn_id, u.turn.member_id, u.start, u.end, u.text) for u in first
+            if u.turn and not erased(u.turn.member_id, u.start, u.end,
+                                     (u.turn.start, u.turn.end))])
     return len(kept)
+
+
+def stored_first(store: Store, meeting_id: int) -> list[Utterance]:
+    """The contracts turns as first heard, as kept with the transcript (see there)."""
+    spans = {s.turn_id: s for s in spans_for(store, meeting_id)}
+    return [Utterance(spans.get(t) if t is not None else None, a, b, text)
+            for t, _member, a, b, text in store.first_heard(meeting_id)]
 
 
 def contract_silences(spans: Sequence[TurnSpan], pieces: Sequence[Piece]) -> list[
@@ -416,7 +431,7 @@ def transcribe_meeting(store: Store, meeting_id: int, transcriber: Transcriber |
     utterances = second_pass(contract_pass, store, circle, m, transcriber, heard.pieces,
                              utterances, listener.progress, done=heard.refined)
     utterances = repair_words(store, circle, m, utterances, transcriber)
-    kept = write_transcript(store, meeting_id, utterances, heard.duration)
+    kept = write_transcript(store, meeting_id, utterances, heard.duration, heard.first)
     listener.transcribed(kept)
     return kept
 
@@ -604,8 +619,10 @@ def process(store: Store, meeting_id: int, models: Models, *, contract_pass: str
     if todo:
         models.load(listener, transcriber=False, drafter=True)
         draft_members(store, meeting_id, todo, models.drafter(), listener,
-                      heard.first if heard is not None else ())
-    store.set_meeting_status(meeting_id, MeetingStatus.DRAFTED)
+                      heard.first if heard is not None else stored_first(store, meeting_id))
+    with store.tx():  # every member drafted: the first hearing is not kept any longer
+        store.set_meeting_status(meeting_id, MeetingStatus.DRAFTED)
+        store.clear_first_heard(meeting_id)
 
 
 def draft_members(store: Store, meeting_id: int, members: Sequence[Member], drafter: Drafter,

@@ -342,3 +342,55 @@ def test_the_first_hearing_is_not_read_where_it_was_erased() -> None:
     processing.process(store, mid, processing.Models(HeardTwice, lambda: Drafter(None)),
                        contract_pass="prompted", audio=audio)
     assert store.items(mid, ana.id) == []
+
+
+def test_after_a_crash_resume_still_drafts_what_only_the_first_hearing_caught(
+        tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """`pmc meeting resume` of a meeting a crash stopped while recording: the live
+    transcript is gone, so the first hearing is the resume's own pass over the recording;
+    Ana's commitment, lost by the second pass, is still drafted (and marked)."""
+    from assistant.core.audio.chunks import meeting_audio_dir
+    from assistant.core.audio.recorder import chunk_name
+    from assistant.core.drafting.contracts import Drafter
+    from assistant.core.store.store import Store
+    from assistant.services import processing, resume
+
+    store = Store(tmp_path / "db.sqlite3")
+    circle = store.create_circle("C", ["Ana", "Ben"])
+    ana, ben = store.members(circle)
+    m = store.create_meeting(circle, "2026-03-05", "2026-03-19", "live")
+    store.set_attendance(m.id, {ana.id: True, ben.id: True})
+    store.add_turns(m.id, [(ana.id, "contracts", 0.0, 3.0), (ben.id, "contracts", 3.0, 6.0)])
+    # The recorder's chunk, never listed: the process was killed mid-write.
+    folder = meeting_audio_dir(m.id)
+    folder.mkdir(parents=True)
+    pcm = np.full(6 * RATE, 3000, dtype="<i2").tobytes()
+    (folder / chunk_name(0, 0)).write_bytes(pcm + b"\x01")
+    resume.resume_meeting(store, m.id, processing.Models(HeardTwice, lambda: Drafter(None)))
+    items = [(i.text, i.origin) for i in store.items(m.id, ana.id)]
+    assert items == [("Send the survey to ten students", processing.FIRST_PASS)]
+    assert [(i.text, i.origin) for i in store.items(m.id, ben.id)] == [
+        ("Email two more labs", "rule")]
+    store.close()
+
+
+def test_a_crash_between_the_transcript_and_the_drafts_keeps_the_first_hearing() -> None:
+    """Killed after the transcript was written, before Ana was drafted: resume drafts her
+    from the first hearing all the same (it was kept with the transcript)."""
+    from assistant.core.drafting.contracts import Drafter
+    from assistant.core.store.status import MeetingStatus
+    from assistant.services import processing, resume
+
+    store, mid = _meeting()
+    ana, ben = store.attendees(mid)
+    audio = [(0.0, np.full(6 * RATE, 0.1, dtype=np.float32))]
+    heard = processing.hear(HeardTwice(), audio)
+    processing.transcribe_meeting(store, mid, HeardTwice(), heard, "prompted",
+                                  processing.Listener())
+    assert store.meeting(mid).status == MeetingStatus.TRANSCRIBED  # then the crash
+    resume.resume_meeting(store, mid, processing.Models(HeardTwice, lambda: Drafter(None)))
+    assert [(i.text, i.origin) for i in store.items(mid, ana.id)] == [
+        ("Send the survey to ten students", processing.FIRST_PASS)]
+    assert [(i.text, i.origin) for i in store.items(mid, ben.id)] == [
+        ("Email two more labs", "rule")]
+    assert store.first_heard(mid) == []  # kept only until everyone is drafted

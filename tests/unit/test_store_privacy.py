@@ -132,3 +132,20 @@ def test_secure_delete_and_scrub_leave_no_deleted_text_in_the_files(tmp_path: Pa
 def test_rekey_refuses_a_short_key(store: Store) -> None:
     with pytest.raises(ValueError, match="32 bytes"):
         store.rekey(b"short")
+
+
+def test_the_first_hearing_goes_with_the_transcript(store: Store, said: Said) -> None:
+    """Contracts turns as first heard (kept until drafting ends) are transcript text: a
+    member's erasure, an erased span and a transcript purge all remove them."""
+    m, ana, ben = said
+    turns = {t.member_id: t.id for t in store.turns(m.id) if t.segment == "contracts"}
+    store.add_first_heard(m.id, [(turns[ben.id], ben.id, 6.0, 7.0, "ben first"),
+                                 (turns[ben.id], ben.id, 8.0, 9.0, "ben later"),
+                                 (turns[ana.id], ana.id, 11.0, 12.0, "ana first")])
+    store.erase_member_text(m.id, ana.id, [(10.0, 15.0)], "withdrawal")
+    assert [r[4] for r in store.first_heard(m.id)] == ["ben first", "ben later"]
+    store.drop_transcript_placed(m.id, lambda _who, a, _b, _turn=None: a >= 8.0)
+    assert [r[4] for r in store.first_heard(m.id)] == ["ben first"]
+    assert store.transcript_text_counts(m.id).segments == 1 + 1  # Ben's segment, his first
+    store.purge_transcript(m.id)
+    assert store.first_heard(m.id) == [] and not store.has_transcript_text(m.id)

@@ -221,3 +221,26 @@ def m004_meeting_clock(db: sqlite3.Connection) -> None:
         )
         """
     )
+
+
+@migration
+def m005_first_heard(db: sqlite3.Connection) -> None:
+    # The contracts turns as first heard (assistant/services/processing.py, Heard.first),
+    # written with the transcript and deleted once every member is drafted: a commitment
+    # only the first hearing caught is still drafted when a crash comes in between.
+    # Transcript text: every erasure and purge of transcript_segments covers it too
+    # (assistant/core/store/privacy.py).
+    run_script(
+        db,
+        """
+        CREATE TABLE first_heard (
+            id INTEGER PRIMARY KEY,
+            meeting_id INTEGER NOT NULL REFERENCES meetings(id) ON DELETE CASCADE,
+            turn_id INTEGER REFERENCES turns(id) ON DELETE SET NULL,
+            member_id INTEGER REFERENCES members(id) ON DELETE CASCADE,
+            start REAL NOT NULL,
+            end REAL NOT NULL,
+            text TEXT NOT NULL
+        )
+        """
+    )

@@ -1,6 +1,7 @@
 """The store's part for privacy: erasures, the retention policy, purges, leaving no trace.
 
-Transcript text lives in three places: `transcript_segments`, the quotes on
+Transcript text lives in three places: `transcript_segments` (with `first_heard`, the
+contracts turns as first heard, kept only until the meeting is drafted), the quotes on
 `contract_items` and `report_back` rows, and items the circle deleted (kept only for
 the review). Removing "what was said" always covers all three, in one transaction.
 
@@ -79,6 +80,9 @@ class PrivacyRecords(StorePart):
             out.segments = db.execute(
                 "DELETE FROM transcript_segments WHERE meeting_id = ? AND member_id = ?",
                 (mid, member_id)).rowcount
+            out.segments += db.execute(
+                "DELETE FROM first_heard WHERE meeting_id = ? AND member_id = ?",
+                (mid, member_id)).rowcount
             out.quotes = db.execute(
                 "UPDATE contract_items SET quote = '' WHERE meeting_id = ? AND member_id = ? "
                 "AND quote != ''", (mid, member_id)).rowcount
@@ -105,7 +109,14 @@ class PrivacyRecords(StorePart):
                 "SELECT id, member_id, start, end FROM contract_items WHERE meeting_id = ? AND "
                 "quote != '' AND start IS NOT NULL", (mid,))
                 if placed(r[1], float(r[2]), float(r[3]))]
+            first = [(r[0],) for r in db.execute(
+                "SELECT f.id, f.member_id, f.start, f.end, t.start, t.end "
+                "FROM first_heard f LEFT JOIN turns t ON t.id = f.turn_id "
+                "WHERE f.meeting_id = ?", (mid,))
+                if placed(r[1], float(r[2]), float(r[3]),
+                          None if r[4] is None else (float(r[4]), float(r[5])))]
             db.executemany("DELETE FROM transcript_segments WHERE id = ?", segments)
+            db.executemany("DELETE FROM first_heard WHERE id = ?", first)
             db.executemany("UPDATE contract_items SET quote = '' WHERE id = ?", quotes)
         return len(segments)
 
@@ -130,16 +141,18 @@ class PrivacyRecords(StorePart):
         """Any segment, quote or deleted item is left: a transcript purge has work to do."""
         return bool(self.db.execute(
             "SELECT 1 FROM transcript_segments WHERE meeting_id = ? UNION ALL "
+            "SELECT 1 FROM first_heard WHERE meeting_id = ? UNION ALL "
             "SELECT 1 FROM contract_items WHERE meeting_id = ? AND (quote != '' OR "
             "status = 'deleted') UNION ALL SELECT 1 FROM report_back WHERE meeting_id = ? AND "
-            "quote != '' LIMIT 1", (mid, mid, mid)).fetchone())
+            "quote != '' LIMIT 1", (mid, mid, mid, mid)).fetchone())
 
     def transcript_text_counts(self, mid: int) -> TextRemoved:
         """What `purge_transcript` would remove. Reads only."""
         db = self.db
         return TextRemoved(
-            db.execute("SELECT COUNT(*) FROM transcript_segments WHERE meeting_id = ?",
-                       (mid,)).fetchone()[0],
+            db.execute("SELECT (SELECT COUNT(*) FROM transcript_segments WHERE meeting_id = ?)"
+                       " + (SELECT COUNT(*) FROM first_heard WHERE meeting_id = ?)",
+                       (mid, mid)).fetchone()[0],
             db.execute("SELECT (SELECT COUNT(*) FROM contract_items WHERE meeting_id = ? AND "
                        "quote != '') + (SELECT COUNT(*) FROM report_back WHERE meeting_id = ? "
                        "AND quote != '')", (mid, mid)).fetchone()[0],
@@ -153,6 +166,8 @@ class PrivacyRecords(StorePart):
         with self.tx() as db:
             out.segments = db.execute(
                 "DELETE FROM transcript_segments WHERE meeting_id = ?", (mid,)).rowcount
+            out.segments += db.execute(
+                "DELETE FROM first_heard WHERE meeting_id = ?", (mid,)).rowcount
             out.quotes = db.execute(
                 "UPDATE contract_items SET quote = '' WHERE meeting_id = ? AND quote != ''",
                 (mid,)).rowcount

@@ -494,6 +494,23 @@ class Store(AudioListing, PrivacyRecords):
             "FROM transcript_segments WHERE meeting_id = ? ORDER BY start, id", (mid,))
         return [TranscriptSegment(*r) for r in rows]
 
+    def add_first_heard(self, mid: int,
+                        rows: Iterable[tuple[int | None, int | None, float, float, str]]) -> None:
+        """The contracts turns as first heard; each row: (turn_id, member_id, start, end,
+        text). Kept until every member is drafted (`clear_first_heard`)."""
+        with self.tx() as db:
+            db.executemany("INSERT INTO first_heard (meeting_id, turn_id, member_id, start, "
+                           "end, text) VALUES (?, ?, ?, ?, ?, ?)", [(mid, *r) for r in rows])
+
+    def first_heard(self, mid: int) -> list[tuple[int | None, int | None, float, float, str]]:
+        rows = self.db.execute("SELECT turn_id, member_id, start, end, text FROM first_heard "
+                               "WHERE meeting_id = ? ORDER BY start, id", (mid,))
+        return [(r[0], r[1], float(r[2]), float(r[3]), str(r[4])) for r in rows]
+
+    def clear_first_heard(self, mid: int) -> None:
+        with self.tx() as db:
+            db.execute("DELETE FROM first_heard WHERE meeting_id = ?", (mid,))
+
     # --- contract items ------------------------------------------------------
     def add_item(self, mid: int, member_id: int, text: str, *, due: str | None = None,
                  tentative: bool = False, status: str = "draft", quote: str = "",
