@@ -97,9 +97,9 @@ def _clock(data: dict[str, Any]) -> ClockState | None:
 
 def can_go_on(store: Store, meeting: Meeting) -> bool:
     """Whether an unfinished live meeting may go on: it was interrupted, not ended with End
-    (a meeting ended on purpose is only recovered and processed)."""
+    (a meeting ended on purpose is only recovered and processed), and had someone present."""
     state = _clock(_saved(store, meeting.id)[0])
-    return state is None or not state.ended
+    return (state is None or not state.ended) and bool(store.attendees(meeting.id))
 
 
 def where_it_stopped(store: Store, circle: Circle, meeting: Meeting) -> str:

@@ -208,3 +208,12 @@ def test_a_quit_meeting_goes_on_where_it_was_quit(tmp_path) -> None:  # type: ig
     tk2 = again.timekeeper
     assert (tk2.pos, tk2.paused, tk2.now()) == (1, True, 45.0)
     assert tk2.plan[1].used == pytest.approx(12.0)
+
+
+def test_a_meeting_nobody_attended_is_not_continued(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    store = Store(tmp_path / "db.sqlite3")
+    circle = store.create_circle("Circle", ["Ana"], agenda=AGENDA)
+    m = store.create_meeting(circle, TODAY.isoformat(), "2026-03-19", "live")
+    assert not can_go_on(store, m)  # recovered (r), never a meeting of no one
+    store.set_attendance(m.id, {store.members(circle)[0].id: True})
+    assert can_go_on(store, m)

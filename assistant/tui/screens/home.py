@@ -82,8 +82,8 @@ class HomeScreen(BaseScreen):
                               f"{where}: press c to continue it, or r to recover it and "
                               "end it.")
             else:  # ended with End, then stopped before processing finished
-                notice.update(f"Unfinished meeting {m.id} of {c.name} ({m.date}), ended but "
-                              "not processed: press r to recover it.")
+                notice.update(f"Unfinished meeting {m.id} of {c.name} ({m.date}): press r "
+                              "to recover it.")
             notice.display = True
         elif halfway:
             line = halfway[-1].line()
