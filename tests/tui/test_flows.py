@@ -248,6 +248,8 @@ async def test_recover_an_unfinished_meeting(store) -> None:
         assert (f"Unfinished meeting {m.id} of Demo Circle ({TODAY.isoformat()}) stopped at "
                 "0:06 in Contracts, Tom's turn: press c to continue it, or r to recover it "
                 "and end it.") in text, text
+        footer = screen_text(app).splitlines()[-1]  # both keys fit 80 columns, first
+        assert footer.startswith(" c Continue meeting  r Recover  s Start meeting"), footer
         await pilot.press("r")
         assert isinstance(app.screen, EndScreen)
         await wait_for(pilot, lambda: app.screen.done, what="processing the recovered audio")

@@ -28,13 +28,15 @@ class HomeScreen(BaseScreen):
             "long that was. Or r recovers its audio and turns and ends it: transcription and "
             "drafting follow.")
     BINDINGS = [
+        # First when shown (only with an unfinished meeting): at 80 columns the footer
+        # cuts the last ones.
+        Binding("c", "continue_meeting", "Continue meeting"),
+        Binding("r", "recover", "Recover"),
         Binding("s", "start", "Start meeting"),
         Binding("n", "new_circle", "New circle"),
         Binding("e", "edit_circle", "Edit circle"),
         Binding("m", "meetings", "Meetings"),
         Binding("g", "goals", "Goals"),
-        Binding("c", "continue_meeting", "Continue"),
-        Binding("r", "recover", "Recover"),
     ]
 
     def compose(self) -> ComposeResult:
