@@ -328,7 +328,7 @@ def _quick_end(session: Any, transcriber: Any, drafter: Any) -> dict[str, Any]:
                                             prompt=prompt)
     counting = Counting()
     t0 = time.monotonic()
-    session.drafts.wait()
+    session.drafts.finish()
     end = live_drafts.heard_at_end(session, lambda: counting)
     assert end is not None
     processing.process(session.store, session.meeting.id,

@@ -15,7 +15,9 @@ timekeeper went back to it) replaces the words it said before. The words go thro
 same vocabulary repair as the stored transcript (`processing.repair_words`).
 
 One turn at a time (the local LLM is not shared between threads); the UI counts a turn as
-pending before its worker starts, and the end of the meeting waits for them (`wait`).
+pending before its worker starts, and the end of the meeting waits for them (`finish`), but
+never more than END_WAIT seconds: then it closes them (a turn still being drafted writes
+nothing) and hears those turns itself, as it does any contracts turn not drafted yet.
 
 At the end, `heard_at_end` gives the processing flow what the meeting already heard: the
 live transcript, plus a fresh pass over only what the live pass never heard (audio before
@@ -46,6 +48,10 @@ if TYPE_CHECKING:
     from assistant.services.session import MeetingSession
 
 HEAR_PAD = 0.3  # seconds either side of a report-back turn (words are kept by turn anyway)
+# At End, the longest wait for the turns still being drafted (a draft takes 3-10 s on an idle
+# laptop, ~40 s on a loaded one): past it the end of the meeting drafts them itself.
+END_WAIT = 60.0
+ENDED = "the meeting ended first; it is drafted with the rest"
 
 
 @dataclass
@@ -75,6 +81,8 @@ class LiveDrafts:
         self._pending = 0
         self._one = threading.Lock()  # one turn at a time: one LLM, two cores
         self._drafter: Drafter | None = None
+        self._closed = False  # End went on without the turns still being drafted
+        self._write = threading.Lock()  # a turn's writes, against `close`
         # member id -> key of each contracts turn drafted (the planned turn) -> its turn ids
         self._said: dict[int, dict[Hashable, frozenset[int]]] = {}
 
@@ -98,6 +106,32 @@ class LiveDrafts:
         """Block until no turn is being drafted (the end of the meeting, a worker thread)."""
         with self._cond:
             return self._cond.wait_for(lambda: self._pending == 0, timeout)
+
+    def close(self) -> None:
+        """No turn writes anything from now on (one writing now finishes first)."""
+        with self._write:
+            self._closed = True
+
+    def finish(self, progress: Callable[[float], None] | None = None,
+               limit: float = END_WAIT) -> bool:
+        """At End (a worker thread): wait for the turns still being drafted, at most `limit`
+        seconds, then `close`. True when every turn finished in time; otherwise those
+        still running write nothing and the end of the meeting hears and drafts them
+        (`heard_at_end`: any contracts turn not heard again yet). `progress` gets a
+        fraction, the larger of the turns done and the time used, about twice a second."""
+        began = time.monotonic()
+        first = self.pending
+        while True:
+            left = self.pending
+            used = time.monotonic() - began
+            if progress is not None:
+                progress(1.0 if not left else
+                         max((first - left) / max(1, first), min(1.0, used / limit)))
+            if not left or used >= limit:
+                break
+            self.wait(min(0.5, limit - used))
+        self.close()
+        return not left
 
     # --- turns --------------------------------------------------------------------------
     def spans(self, member_id: int, segment: str,
@@ -123,6 +157,8 @@ class LiveDrafts:
 
     def _skip(self, spans: Sequence[TurnSpan]) -> str:
         s = self.session
+        if self._closed:
+            return ENDED
         if not spans:
             return "the turn was not logged"
         member_id = spans[0].member_id
@@ -193,10 +229,6 @@ class LiveDrafts:
                     turn = [u for u in live if u.turn and u.turn.turn_id in ids and u.text]
                 # As the stored transcript will read (the end drafts from that).
                 turn = processing.repair_words(store, s.circle, meeting, turn, transcriber)
-                for tid in ids:
-                    words = [u for u in turn if u.turn and u.turn.turn_id == tid]
-                    if words:
-                        self.refined[tid] = words
                 mine = self._said.setdefault(member_id, {})
                 mine[frozenset(ids) if key is None else key] = frozenset(ids)
                 earlier = {tid for k_ids in mine.values() for tid in k_ids} - ids
@@ -212,7 +244,16 @@ class LiveDrafts:
                 member = store.member_by_id(member_id)
                 analysis = processing.analyse_member(store, meeting, member, said,
                                                      self._drafter)
-                written = processing.write_member(store, meeting.id, analysis, replace=True)
+                with self._write:  # End may have gone on without this turn meanwhile
+                    if self._closed:
+                        done.skipped = ENDED
+                        return done
+                    for tid in ids:
+                        words = [u for u in turn if u.turn and u.turn.turn_id == tid]
+                        if words:
+                            self.refined[tid] = words
+                    written = processing.write_member(store, meeting.id, analysis,
+                                                      replace=True)
                 done.items = written or 0
                 done.reports = len(analysis.reports)
                 done.seconds = time.monotonic() - left_at
@@ -256,7 +297,12 @@ class LiveDrafts:
                 suggestions = [x for x in reportback.suggest(text, [(i.id, i.text)
                                                                     for i in previous])
                                if x.status]
-                done.reports = processing.write_report_back(store, meeting.id, suggestions)
+                with self._write:
+                    if self._closed:
+                        done.skipped = ENDED
+                        return done
+                    done.reports = processing.write_report_back(store, meeting.id,
+                                                                suggestions)
                 done.seconds = time.monotonic() - left_at
                 self.done.append(done)
                 return done

@@ -6,6 +6,8 @@ end (`Heard.refined`). A scripted transcriber and the rule drafter: logic only."
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import time
 
 import numpy as np
 
@@ -14,7 +16,7 @@ from assistant.core.drafting.contracts import Drafter, DraftItem
 from assistant.core.speech.types import SpeechSegment, Word
 from assistant.core.store.status import MeetingStatus
 from assistant.core.store.store import Store
-from assistant.services import processing
+from assistant.services import live_drafts, processing
 from assistant.services.processing import MemberAnalysis, write_member
 from assistant.services.session import MeetingSession
 
@@ -168,6 +170,43 @@ def test_a_contract_added_in_another_turn_joins_the_members_draft() -> None:
     drafts.contracts_turn(added, lambda: Drafter(None), "prompted", key=(1, ana))
     kept = [i.text.lower() for i in store.items(mid, ana)]
     assert len(kept) == 2 and any("editor" in k for k in kept), kept
+
+
+def test_end_waits_for_a_stuck_draft_only_so_long_and_then_drafts_that_member_itself() -> None:
+    session, _t = _session([(2.0, 4.0, "I will email the editor by Friday.")])
+    store, mid = session.store, session.meeting.id
+    ana = session.member_ids[0]
+    store.add_turns(mid, [(ana, "contracts", 1.5, 5.0)])
+    drafts = session.drafts
+    spans = drafts.spans(ana, "contracts", [(1.5, 5.0)])
+    answer = threading.Event()
+
+    def stuck() -> Drafter:  # the LLM never answers (until the test lets it)
+        answer.wait(30)
+        return Drafter(None)
+    result: list[live_drafts.TurnDone] = []
+    drafts.begin()
+    worker = threading.Thread(target=lambda: result.append(
+        drafts.contracts_turn(spans, stuck, "prompted")), daemon=True)
+    worker.start()
+    seen: list[float] = []
+    began = time.monotonic()
+    assert drafts.finish(seen.append, limit=0.6) is False
+    assert time.monotonic() - began < 5.0, "End waited past its bound"
+    # Progress was shown while waiting, never backwards, full when End went on.
+    assert len(seen) >= 2 and seen == sorted(seen) and seen[-1] == 1.0
+    # The answer comes after End went on: nothing is written, the turn is not counted as
+    # heard again, so the end of the meeting hears and drafts that member itself.
+    answer.set()
+    worker.join(10)
+    assert not worker.is_alive() and result[0].skipped == live_drafts.ENDED
+    assert store.items(mid) == [] and spans[0].turn_id not in drafts.refined
+    assert ana in [m.id for m in processing.to_draft(store, mid)]
+    # A turn begun after End is not drafted either.
+    drafts.begin()
+    assert drafts.contracts_turn(spans, lambda: Drafter(None), "prompted").skipped == \
+        live_drafts.ENDED
+    assert drafts.pending == 0 and store.items(mid) == []
 
 
 def test_a_withdrawn_or_erased_member_is_not_drafted() -> None:

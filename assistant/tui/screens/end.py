@@ -113,10 +113,15 @@ class EndScreen(BaseScreen):
                 post(ProgressReported("catching up", 0.0))
                 session.finish_live()
                 post(ProgressReported("catching up", 1.0))
-            if session is not None and session.drafts.pending:
-                post(ProgressReported("finishing drafts", 0.0))
-                session.drafts.wait()
-                post(ProgressReported("finishing drafts", 1.0))
+            if session is not None:
+                # Bounded (live_drafts.END_WAIT): a turn not drafted by then is heard and
+                # drafted below with the rest, so End never hangs on a stuck worker.
+                shown = session.drafts.pending > 0
+
+                def waited(fraction: float) -> None:
+                    if shown:
+                        post(ProgressReported("finishing drafts", fraction))
+                session.drafts.finish(waited)
             live_model = session.transcriber if session is not None else None
             models = processing.Models(lambda: live_model or self.pmc.transcriber_factory(),
                                        self.pmc.drafter_factory)
