@@ -52,6 +52,7 @@ HEAR_PAD = 0.3  # seconds either side of a report-back turn (words are kept by t
 # laptop, ~40 s on a loaded one): past it the end of the meeting drafts them itself.
 END_WAIT = 60.0
 ENDED = "the meeting ended first; it is drafted with the rest"
+NO_MODEL = "no live transcription (its model did not load); it is drafted after the meeting"
 
 
 @dataclass
@@ -166,9 +167,32 @@ class LiveDrafts:
             return "consent withdrawn"
         if all(s.is_erased(t.start, t.end) for t in spans):
             return "deleted at the member's request"
-        if self._transcriber() is None:
-            return "no live transcription"
+        if spans[0].member_id is None:
+            return "an open turn, no member's"
         return ""
+
+    def _turn(self, segment: str, spans: Sequence[TurnSpan], left_at: float | None,
+              body: Callable[[TurnDone, int, Transcriber], None]) -> TurnDone:
+        """What every turn does around its `body` (a worker): one turn at a time, the
+        reasons to do nothing, the time taken, and the pending count always given back."""
+        left_at = time.monotonic() if left_at is None else left_at
+        try:
+            member_id = spans[0].member_id if spans else None
+            done = TurnDone(member_id or 0, segment)
+            with self._one:
+                done.skipped = self._skip(spans)
+                transcriber = self._transcriber()
+                if not done.skipped and transcriber is None:
+                    done.skipped = NO_MODEL
+                if done.skipped or member_id is None or transcriber is None:
+                    return done
+                body(done, member_id, transcriber)
+                if not done.skipped:
+                    done.seconds = time.monotonic() - left_at
+                    self.done.append(done)
+                return done
+        finally:
+            self._finished()
 
     def _turn_audio(self, start: float, end: float) -> list[processing.Piece]:
         """A turn's audio from `start`, through a sentence still running on at its end
@@ -197,117 +221,97 @@ class LiveDrafts:
         said again): this one replaces it. Without a key, the turn ids are the key.
         `left_at`: `time.monotonic()` when the timekeeper moved past the turn.
         """
-        left_at = time.monotonic() if left_at is None else left_at
-        try:
-            member_id = spans[0].member_id if spans else None
-            done = TurnDone(member_id or 0, "contracts")
-            with self._one:
-                why = self._skip(spans)
-                if why or member_id is None:
-                    done.skipped = why
-                    return done
-                s = self.session
-                transcriber = self._transcriber()
-                assert transcriber is not None
-                store, meeting = s.store, s.store.meeting(s.meeting.id)
-                ids = {t.turn_id for t in spans if t.turn_id is not None}
-                pieces = self._turn_audio(min(t.start for t in spans) - processing.REFINE_PAD,
-                                          max(t.end for t in spans))
-                live = self._live_utterances()
-                others = [u for u in live if not (u.turn and u.turn.turn_id in ids)]
-                # The turn itself goes in empty: heard again here, whatever the live pass
-                # made of it (it may still be behind).
-                blank = [Utterance(t, t.start, t.end, "") for t in spans]
-                # 'off' skips only the end's second pass; during the meeting the turn must
-                # be heard once anyway, so it is heard plainly.
-                context = (processing.speaker_context(store, s.circle, meeting, others)
-                           if contract_pass == "prompted" else None)
-                heard = processing.refine_contracts(transcriber, pieces, others + blank,
-                                                    context)
-                turn = [u for u in heard if u.turn and u.turn.turn_id in ids and u.text]
-                if not turn:  # nothing heard again: the live words, if any
-                    turn = [u for u in live if u.turn and u.turn.turn_id in ids and u.text]
-                # As the stored transcript will read (the end drafts from that).
-                turn = processing.repair_words(store, s.circle, meeting, turn, transcriber)
-                mine = self._said.setdefault(member_id, {})
-                mine[frozenset(ids) if key is None else key] = frozenset(ids)
-                earlier = {tid for k_ids in mine.values() for tid in k_ids} - ids
-                # The member's words elsewhere (report-back), their other contracts turns
-                # as heard then, and this turn's: a turn said again (same key) replaces
-                # what it said before.
-                said = sorted([u for u in others if u.turn and u.turn.member_id == member_id
-                               and u.turn.segment != "contracts"]
-                              + [u for tid in earlier for u in self.refined.get(tid, ())]
-                              + turn, key=lambda u: u.start)
-                if self._drafter is None:
-                    self._drafter = drafter()
-                member = store.member_by_id(member_id)
-                analysis = processing.analyse_member(store, meeting, member, said,
-                                                     self._drafter)
-                with self._write:  # End may have gone on without this turn meanwhile
-                    if self._closed:
-                        done.skipped = ENDED
-                        return done
-                    for tid in ids:
-                        words = [u for u in turn if u.turn and u.turn.turn_id == tid]
-                        if words:
-                            self.refined[tid] = words
-                    written = processing.write_member(store, meeting.id, analysis,
-                                                      replace=True)
-                done.items = written or 0
-                done.reports = len(analysis.reports)
-                done.seconds = time.monotonic() - left_at
-                self.done.append(done)
-                return done
-        finally:
-            self._finished()
+        return self._turn("contracts", spans, left_at, lambda done, member_id, transcriber:
+                          self._contracts(done, member_id, transcriber, spans, drafter,
+                                          contract_pass, key))
+
+    def _contracts(self, done: TurnDone, member_id: int, transcriber: Transcriber,
+                   spans: Sequence[TurnSpan], drafter: Callable[[], Drafter],
+                   contract_pass: str, key: Hashable | None) -> None:
+        s = self.session
+        store, meeting = s.store, s.store.meeting(s.meeting.id)
+        ids = {t.turn_id for t in spans if t.turn_id is not None}
+        pieces = self._turn_audio(min(t.start for t in spans) - processing.REFINE_PAD,
+                                  max(t.end for t in spans))
+        live = self._live_utterances()
+        others = [u for u in live if not (u.turn and u.turn.turn_id in ids)]
+        # The turn itself goes in empty: heard again here, whatever the live pass
+        # made of it (it may still be behind).
+        blank = [Utterance(t, t.start, t.end, "") for t in spans]
+        # 'off' skips only the end's second pass; during the meeting the turn must
+        # be heard once anyway, so it is heard plainly.
+        context = (processing.speaker_context(store, s.circle, meeting, others)
+                   if contract_pass == "prompted" else None)
+        heard = processing.refine_contracts(transcriber, pieces, others + blank,
+                                            context)
+        turn = [u for u in heard if u.turn and u.turn.turn_id in ids and u.text]
+        if not turn:  # nothing heard again: the live words, if any
+            turn = [u for u in live if u.turn and u.turn.turn_id in ids and u.text]
+        # As the stored transcript will read (the end drafts from that).
+        turn = processing.repair_words(store, s.circle, meeting, turn, transcriber)
+        mine = self._said.setdefault(member_id, {})
+        mine[frozenset(ids) if key is None else key] = frozenset(ids)
+        earlier = {tid for k_ids in mine.values() for tid in k_ids} - ids
+        # The member's words elsewhere (report-back), their other contracts turns
+        # as heard then, and this turn's: a turn said again (same key) replaces
+        # what it said before.
+        said = sorted([u for u in others if u.turn and u.turn.member_id == member_id
+                       and u.turn.segment != "contracts"]
+                      + [u for tid in earlier for u in self.refined.get(tid, ())]
+                      + turn, key=lambda u: u.start)
+        if self._drafter is None:
+            self._drafter = drafter()
+        member = store.member_by_id(member_id)
+        analysis = processing.analyse_member(store, meeting, member, said,
+                                             self._drafter)
+        with self._write:  # End may have gone on without this turn meanwhile
+            if self._closed:
+                done.skipped = ENDED
+                return
+            for tid in ids:
+                words = [u for u in turn if u.turn and u.turn.turn_id == tid]
+                if words:
+                    self.refined[tid] = words
+            written = processing.write_member(store, meeting.id, analysis,
+                                              replace=True)
+        done.items = written or 0
+        done.reports = len(analysis.reports)
 
     def report_back_turn(self, spans: Sequence[TurnSpan],
                          left_at: float | None = None) -> TurnDone:
         """Hear one member's report-back turn, store the suggested statuses (a worker)."""
-        left_at = time.monotonic() if left_at is None else left_at
-        try:
-            member_id = spans[0].member_id if spans else None
-            done = TurnDone(member_id or 0, "report_back")
-            with self._one:
-                why = self._skip(spans)
-                if why or member_id is None:
-                    done.skipped = why
-                    return done
-                s = self.session
-                store, meeting = s.store, s.meeting
-                previous = store.open_items_before(s.circle, member_id, meeting.date,
-                                                   exclude=meeting.id)
-                if not previous:
-                    done.skipped = "no contract from the last meeting"
-                    return done
-                transcriber = self._transcriber()
-                assert transcriber is not None
-                ids = {t.turn_id for t in spans if t.turn_id is not None}
-                pieces = s.recent_audio(min(t.start for t in spans) - HEAR_PAD,
-                                        max(t.end for t in spans) + HEAR_PAD)
-                segments = processing.transcribe_pieces(transcriber, pieces)
-                turn = [u for u in attribute(segments, list(spans))
-                        if u.turn and u.turn.turn_id in ids and u.text]
-                for tid in ids:
-                    words = [u for u in turn if u.turn and u.turn.turn_id == tid]
-                    if words:
-                        self.report_heard[tid] = words
-                text = " ".join(u.text for u in turn)
-                suggestions = [x for x in reportback.suggest(text, [(i.id, i.text)
-                                                                    for i in previous])
-                               if x.status]
-                with self._write:
-                    if self._closed:
-                        done.skipped = ENDED
-                        return done
-                    done.reports = processing.write_report_back(store, meeting.id,
-                                                                suggestions)
-                done.seconds = time.monotonic() - left_at
-                self.done.append(done)
-                return done
-        finally:
-            self._finished()
+        return self._turn("report_back", spans, left_at, lambda done, member_id, transcriber:
+                          self._report_back(done, member_id, transcriber, spans))
+
+    def _report_back(self, done: TurnDone, member_id: int, transcriber: Transcriber,
+                     spans: Sequence[TurnSpan]) -> None:
+        s = self.session
+        store, meeting = s.store, s.meeting
+        previous = store.open_items_before(s.circle, member_id, meeting.date,
+                                           exclude=meeting.id)
+        if not previous:
+            done.skipped = "no contract from the last meeting"
+            return
+        ids = {t.turn_id for t in spans if t.turn_id is not None}
+        pieces = s.recent_audio(min(t.start for t in spans) - HEAR_PAD,
+                                max(t.end for t in spans) + HEAR_PAD)
+        segments = processing.transcribe_pieces(transcriber, pieces)
+        turn = [u for u in attribute(segments, list(spans))
+                if u.turn and u.turn.turn_id in ids and u.text]
+        for tid in ids:
+            words = [u for u in turn if u.turn and u.turn.turn_id == tid]
+            if words:
+                self.report_heard[tid] = words
+        text = " ".join(u.text for u in turn)
+        suggestions = [x for x in reportback.suggest(text, [(i.id, i.text)
+                                                            for i in previous])
+                       if x.status]
+        with self._write:
+            if self._closed:
+                done.skipped = ENDED
+                return
+            done.reports = processing.write_report_back(store, meeting.id,
+                                                        suggestions)
 
 
 # --- the end of the meeting -------------------------------------------------------------------
@@ -323,7 +327,8 @@ def unheard_spans(session: MeetingSession) -> list[tuple[float, float]] | None:
         return None
     spans: list[tuple[float, float]] = []
     for name, live in tracks:
-        assert live is not None
+        if live is None:  # checked above; for the type
+            return None
         began = session.live_from.get(name)
         if began is None:
             return None

@@ -220,6 +220,15 @@ def test_a_withdrawn_or_erased_member_is_not_drafted() -> None:
     done = session.drafts.contracts_turn(spans, lambda: Drafter(None), "prompted")
     assert done.skipped == "consent withdrawn" and store.items(mid) == [] and not t.calls
     assert session.drafts.pending == 0
+    # No live model (it failed to load): one clear line, nothing drafted, nothing pending.
+    session.consent.grant(ana)
+    session.transcriber = None
+    session.drafts.begin()
+    done = session.drafts.contracts_turn(spans, lambda: Drafter(None), "prompted")
+    assert done.skipped == live_drafts.NO_MODEL and store.items(mid) == []
+    session.drafts.begin()
+    assert session.drafts.report_back_turn(spans).skipped == live_drafts.NO_MODEL
+    assert session.drafts.pending == 0 and session.drafts.done == []
 
 
 def test_the_end_keeps_turns_heard_during_the_meeting_and_hears_only_the_others() -> None:
