@@ -121,6 +121,7 @@ def _ticker(session: Any, stop: threading.Event, ticks_all: list[float],
 def latency(repeats: int, log: Any) -> dict[str, Any]:
     from assistant.core.audio.recorder import FileSource
     from assistant.core.meeting.agenda import AgendaSegment
+    from assistant.core.store.status import MeetingStatus
     from assistant.core.store.store import Store
     from assistant.services.session import MeetingSession
 
@@ -128,14 +129,19 @@ def latency(repeats: int, log: Any) -> dict[str, Any]:
     transcriber()
     drafter()
     audio, plan = _latency_meeting()
-    contracts_s, report_s, ticks_all, ticks_drafting, lags = [], [], [], [], []
+    contracts_s: list[float] = []
+    report_s: list[float] = []
+    ticks_all: list[float] = []
+    ticks_drafting: list[float] = []
+    lags: list[float] = []
     for run in range(repeats):
         _home()
         store = Store(Path(os.environ["PMC_HOME"]) / "pmc.sqlite3")
         agenda = (AgendaSegment("report_back", "Report-back", 1.5, True),
                   AgendaSegment("contracts", "Contracts", 1.5, True))
         circle = store.create_circle("Bench", list(PREVIOUS), agenda)
-        before = store.create_meeting(circle, "2026-02-19", "2026-03-05", "manual", "closed")
+        before = store.create_meeting(circle, "2026-02-19", "2026-03-05", "manual",
+                                      MeetingStatus.CLOSED)
         for m in store.members(circle):
             store.add_item(before.id, m.id, PREVIOUS[m.name], due="2026-03-05",
                            status="approved", origin="manual")
