@@ -57,6 +57,11 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--members", type=int, default=8)
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--threads", type=int, default=0)
+    ap.add_argument("--batch", type=int, default=512, help="llama.cpp n_batch (prompt tokens "
+                    "evaluated per step; 512 is llama-cpp-python's default and the app's)")
+    ap.add_argument("--ask-all", action="store_true",
+                    help="ask the model about every candidate with the prompt's own token cap, "
+                         "as drafting did before issue 16 (for a side-by-side)")
     ap.add_argument("--llm", default="smollm2-135m")
     ap.add_argument("--no-llm", action="store_true", help="rules only (the use_llm=false path)")
     ap.add_argument("--whisper-first", action="store_true",
@@ -70,6 +75,11 @@ def main(argv: list[str] | None = None) -> None:
     from assistant.core.drafting.llm import LocalLLM
 
     people = members(a.members)
+    if a.ask_all:
+        from assistant.core.drafting import contracts
+
+        contracts.worth_asking = lambda action: True  # type: ignore[assignment]
+        contracts.ANSWER_SLACK_TOKENS = 10_000  # the prompt's max_tokens caps it
     if a.whisper_first:
         from assistant.core.speech.transcribe import make_transcriber
         from benchmarks.media import JFK, load
@@ -78,13 +88,15 @@ def main(argv: list[str] | None = None) -> None:
                                    threads=a.threads)
         whisper.transcribe(load(JFK))
     t0 = time.perf_counter()
-    llm = None if a.no_llm else LocalLLM(models.resolve(a.llm, "llm"), threads=a.threads)
+    llm = None if a.no_llm else LocalLLM(models.resolve(a.llm, "llm"), threads=a.threads,
+                                         n_batch=a.batch)
     load_s = time.perf_counter() - t0
     runs = []
     for _ in range(a.repeats):
         drafter = Drafter(llm)
         per_member = []
         items = 0
+        texts: list[str] = []
         for p in people:
             date = dt.date.fromisoformat(p["date"])
             t0 = time.perf_counter()
@@ -92,10 +104,12 @@ def main(argv: list[str] | None = None) -> None:
                                     p["previous"])
             per_member.append(time.perf_counter() - t0)
             items += len(drafted)
+            texts += [f"{p['name']}: {d.text} [{d.origin}]" for d in drafted]
         s = drafter.stats
         runs.append({"per_member": per_member, "total": sum(per_member), "items": items,
                      "candidates": s.candidates, "llm_calls": s.llm_accepted + s.llm_rejected,
-                     "llm_accepted": s.llm_accepted})
+                     "llm_accepted": s.llm_accepted, "llm_skipped": s.llm_skipped,
+                     "texts": texts})
     write_out(a.out, {"members": [p["name"] for p in people], "load_s": load_s, "runs": runs,
                       "llm": None if a.no_llm else a.llm})
 

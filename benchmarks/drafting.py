@@ -23,4 +23,5 @@ def run(repeats: int, members: int = 8, threads: int = 0, log: Any = print) -> d
             "meeting_s": spread([r["total"] for r in runs]),
             "per_member_s": {"median": median(per_member), "max": max(per_member)},
             "llm_calls": runs[0]["llm_calls"], "llm_accepted": runs[0]["llm_accepted"],
+            "llm_skipped": runs[0].get("llm_skipped", 0), "texts": runs[0].get("texts", []),
             "items": runs[0]["items"], "peak_rss": w.maxrss}

@@ -110,8 +110,9 @@ def _drafting(r: dict[str, Any]) -> str:
              f"{m['median']:.2f} s (min {m['min']:.2f}, max {m['max']:.2f})"],
             ["per member median / max", f"{r['per_member_s']['median']:.2f} / "
                                         f"{r['per_member_s']['max']:.2f} s"],
-            ["LLM calls / accepted / items drafted",
-             f"{r['llm_calls']} / {r['llm_accepted']} / {r['items']}"],
+            ["LLM calls / accepted / not asked (rule text already a to-do) / items drafted",
+             f"{r['llm_calls']} / {r['llm_accepted']} / {r.get('llm_skipped', '–')} / "
+             f"{r['items']}"],
             ["peak RSS", _mb(r["peak_rss"])], ["threads", str(r["threads"])]]
     return _table(["drafting", "value"], rows) + "\n\nMembers: " + ", ".join(r["members"]) + "."
 

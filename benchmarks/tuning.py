@@ -4,10 +4,11 @@ Not part of the default run (`--only tuning`). Each experiment changes one thing
 the app's configuration on the same audio, in separate worker processes: threads (1 vs
 all cores) for Whisper, the LLM and live transcription; faster-whisper's VAD on vs off;
 numpy's BLAS threads; the streaming window of `transcribe_path`; beam size 1 vs 5; int8
-vs float32 compute; the openai-whisper backend with one thread vs two; and OpenMP's wait
-policy for the LLM. Settings are interleaved (A, B, A, B, ...) round by round, so a
-change in the machine's load hits every setting alike; each figure is the median over
-the rounds. WER is given beside every speed figure that could change the text.
+vs float32 compute; the openai-whisper backend with one thread vs two; and, for the LLM,
+OpenMP's wait policy, llama.cpp's n_batch and which candidates the model is asked about.
+Settings are interleaved (A, B, A, B, ...) round by round, so a change in the machine's
+load hits every setting alike; each figure is the median over the rounds. WER is given
+beside every speed figure that could change the text.
 """
 
 from __future__ import annotations
@@ -48,17 +49,20 @@ def _whisper(label: str, settings: Sequence[tuple[str, list[str]]], clip: Any, r
 def _drafting(settings: Sequence[tuple[str, list[str], dict[str, str]]], rounds: int,
               log: Any) -> list[dict[str, Any]]:
     totals: dict[str, list[float]] = {name: [] for name, _, _ in settings}
+    calls: dict[str, str] = {}
     loads: list[float] = []
     for r in range(rounds):
         for name, args, env in settings:
             log(f"  tuning: drafting, {name} (round {r + 1}/{rounds})")
             w = run_worker("draft_worker", ["--repeats", "1", *args], env=env)
-            totals[name].append(w.data["runs"][0]["total"])
+            run = w.data["runs"][0]
+            totals[name].append(run["total"])
+            calls[name] = f"{run['llm_calls']} LLM calls ({run['llm_accepted']} accepted)"
             loads.append(loadavg()[0] if loadavg() else 0.0)
     return [{"experiment": "8-member drafting (LLM)", "setting": name, "metric": "meeting s",
              "value": f"{median(totals[name]):.2f}",
              "note": "runs " + ", ".join(f"{x:.1f}" for x in totals[name])
-                     + f"; 1-min load average {min(loads):.1f}–{max(loads):.1f}"}
+                     + f"; {calls[name]}; 1-min load average {min(loads):.1f}–{max(loads):.1f}"}
             for name, _, _ in settings]
 
 
@@ -86,6 +90,14 @@ def _experiments(repeats: int, clip: Any, ref: str, ten: Any,
              ["--threads", "2", "--whisper-first"], {}),
             ("threads=1 after Whisper in the same process",
              ["--threads", "1", "--whisper-first"], {})], repeats, log)),
+        ("drafting model calls", lambda: _drafting([
+            ("verb-first rule text not sent, answer capped (app)", ["--threads", "2"], {}),
+            ("every candidate sent, cap 48 tokens (before issue 16)",
+             ["--threads", "2", "--ask-all"], {})], repeats, log)),
+        ("drafting n_batch", lambda: _drafting([
+            (f"threads={t}, n_batch={b}" + (" (app)" if (t, b) == (2, 512) else ""),
+             ["--threads", str(t), "--batch", str(b)], {})
+            for t in (2, 1) for b in (512, 64, 16)], repeats, log)),
         ("faster-whisper threads", lambda: _whisper(
             "faster-whisper threads", [("2 (app default)", ["--threads", "2"]),
                                        ("1", ["--threads", "1"])], clip, ref, repeats, log)),

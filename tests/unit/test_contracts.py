@@ -17,6 +17,11 @@ NEXT = dt.date(2024, 3, 26)
 CHAPTER = "I will finish the draft of chapter two by Friday."
 EMAIL = "And I will email Professor Kim about the defense."
 UTTERANCES = [Utterance(None, 10.0, 14.0, CHAPTER), Utterance(None, 15.0, 18.0, EMAIL)]
+# The same commitments said so that the rule's text opens with a gerund, not a verb:
+# the model is asked only about these (contracts.worth_asking).
+CHAPTER_ING = "I commit to finishing the draft of chapter two by Friday."
+EMAIL_ING = "And I'm planning on emailing Professor Kim about the defense."
+GERUNDS = [Utterance(None, 10.0, 14.0, CHAPTER_ING), Utterance(None, 15.0, 18.0, EMAIL_ING)]
 
 
 class FakeLLM:
@@ -25,20 +30,26 @@ class FakeLLM:
     def __init__(self, reply: object | Callable[[str], object]) -> None:
         self.reply = reply
         self.calls: list[tuple[Prompt, dict[str, str]]] = []
+        self.caps: list[int | None] = []
 
-    def complete_json(self, prompt: Prompt, **values: str) -> Any:
+    def count_tokens(self, text: str) -> int:
+        return len(text.split())
+
+    def complete_json(self, prompt: Prompt, max_tokens: int | None = None,
+                      **values: str) -> Any:
         self.calls.append((prompt, values))
+        self.caps.append(max_tokens)
         return self.reply(values["clause"]) if callable(self.reply) else self.reply
 
 
-def draft(llm: object, utterances: list[Utterance] = UTTERANCES,
+def draft(llm: object, utterances: list[Utterance] = GERUNDS,
           previous: tuple[PreviousItem, ...] = ()) -> tuple[Drafter, list[DraftItem]]:
     drafter = Drafter(llm)  # type: ignore[arg-type]
     return drafter, drafter.draft(utterances, MEETING, NEXT, previous)
 
 
 def test_without_llm_items_are_the_members_words() -> None:
-    drafter, items = draft(None)
+    drafter, items = draft(None, UTTERANCES)
     assert items == [
         DraftItem("Finish the draft of chapter two by Friday", dt.date(2024, 3, 15), False,
                   CHAPTER, 10.0, 14.0, "rule"),
@@ -57,23 +68,49 @@ def test_faithful_shorter_rewrite_is_accepted() -> None:
         ("Email Professor Kim about defense", "llm"),
     ]
     # The quote, times and due date stay the member's, whatever the model wrote.
-    assert items[0].quote == CHAPTER and (items[0].start, items[0].end) == (10.0, 14.0)
+    assert items[0].quote == CHAPTER_ING and (items[0].start, items[0].end) == (10.0, 14.0)
     assert items[0].due == dt.date(2024, 3, 15)
     assert (drafter.stats.llm_accepted, drafter.stats.llm_rejected) == (2, 0)
 
 
 def test_model_sees_one_clause_with_double_quotes_made_single() -> None:
     llm = FakeLLM(None)
-    draft(llm, [Utterance(None, 0.0, 3.0, 'I will read "Deep Work" by Friday.')])
+    draft(llm, [Utterance(None, 0.0, 3.0, 'I commit to reading "Deep Work" by Friday.')])
     assert len(llm.calls) == 1
     prompt, values = llm.calls[0]
     assert prompt.name == "rephrase_contract"
-    assert values == {"clause": "I will read 'Deep Work' by Friday."}
+    assert values == {"clause": "I commit to reading 'Deep Work' by Friday."}
+
+
+def test_model_is_not_asked_when_the_rule_text_already_opens_with_a_verb() -> None:
+    """A grounded rewrite of "Finish the draft ..." could only drop a "the": not worth a call."""
+    llm = FakeLLM({"action": "Finish chapter two draft by Friday"})
+    drafter, items = draft(llm, UTTERANCES)
+    assert llm.calls == []
+    assert [(i.text, i.origin) for i in items] == [
+        ("Finish the draft of chapter two by Friday", "rule"),
+        ("Email Professor Kim about the defense", "rule")]
+    assert (drafter.stats.llm_accepted, drafter.stats.llm_rejected,
+            drafter.stats.llm_skipped) == (0, 0, 2)
+
+
+def test_answer_is_capped_at_the_length_of_a_grounded_answer() -> None:
+    llm = FakeLLM(None)
+    long = ("I commit to finishing the draft of chapter two and the appendix with all of "
+            "the tables and the figures by Friday.")
+    drafter, _ = draft(llm, [Utterance(None, 0.0, 3.0, "I commit to finishing chapter two."),
+                             Utterance(None, 4.0, 9.0, long)])
+    (short_cap, long_cap), asked = llm.caps, [v["clause"] for _, v in llm.calls]
+    assert short_cap is not None and long_cap is not None
+    # room for the clause itself and the two extra words grounding allows, no more
+    for cap, clause in zip((short_cap, long_cap), asked, strict=True):
+        assert len(clause.split()) + 2 < cap
+    assert short_cap < long_cap <= drafter.prompt.max_tokens
 
 
 def test_snake_case_from_a_small_model_is_read_as_words() -> None:
     llm = FakeLLM({"action": "finish_chapter_two_draft_by_friday."})
-    _, items = draft(llm, UTTERANCES[:1])
+    _, items = draft(llm, GERUNDS[:1])
     assert (items[0].text, items[0].origin) == ("Finish chapter two draft by friday", "llm")
 
 
@@ -92,8 +129,8 @@ def test_snake_case_from_a_small_model_is_read_as_words() -> None:
 def test_bad_model_output_falls_back_to_the_rule_text(reply: object) -> None:
     drafter, items = draft(FakeLLM(reply))
     assert [(i.text, i.origin) for i in items] == [
-        ("Finish the draft of chapter two by Friday", "rule"),
-        ("Email Professor Kim about the defense", "rule"),
+        ("Finishing the draft of chapter two by Friday", "rule"),
+        ("Emailing Professor Kim about the defense", "rule"),
     ]
     assert (drafter.stats.llm_accepted, drafter.stats.llm_rejected) == (0, 2)
 
@@ -105,10 +142,10 @@ def test_non_dict_model_output_falls_back(reply: object) -> None:
 
 
 def test_hedged_commitment_stays_tentative_through_the_model() -> None:
-    llm = FakeLLM({"action": "Look at the sensor data"})
-    _, items = draft(llm, [Utterance(None, 0.0, 4.0, "I might look at the sensor data.")])
+    llm = FakeLLM({"action": "Tackle sensor data"})
+    _, items = draft(llm, [Utterance(None, 0.0, 4.0, "I might tackle the sensor data.")])
     assert [(i.text, i.tentative, i.origin) for i in items] == [
-        ("Look at the sensor data", True, "llm")]
+        ("Tackle sensor data", True, "llm")]
 
 
 def test_no_commitment_no_items_and_no_model_call() -> None:
