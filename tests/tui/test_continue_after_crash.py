@@ -27,14 +27,19 @@ from tui_helpers import RATE, FakeClock, Sources, build_app, screen_text, wait_f
 from assistant.core.audio.recorder import CHUNK_RE
 from assistant.core.meeting.timekeeper import fmt_seconds
 from assistant.core.store.store import Store
-from assistant.services.session import meeting_audio, meeting_audio_dir, stored_chunks
+from assistant.services.session import (
+    CLOCK_SAVE_EVERY,
+    meeting_audio,
+    meeting_audio_dir,
+    stored_chunks,
+)
 from assistant.tui.screens.end import EndScreen
 from assistant.tui.screens.home import HomeScreen
 from assistant.tui.screens.timekeeper import TimekeeperScreen
 
 pytestmark = [pytest.mark.tui, pytest.mark.slow]
 REPO = Path(__file__).resolve().parents[2]
-ALIVE_AFTER_READY = 3.0  # seconds the child runs on before the kill: a clock save or more
+ALIVE_AFTER_READY = 4.5  # seconds the child runs on before the kill: a clock save or two
 
 
 def run_child_until_killed() -> tuple[int, float, float, float]:
@@ -104,9 +109,11 @@ async def test_a_killed_meeting_continues_where_it_stopped(store: Store) -> None
         assert info is not None and info.record
         tk = session.timekeeper
         stopped = info.stopped_at
-        # The clock goes on from its last save before the kill: after 'ready' (it saves
-        # every 2 s), never past the moment of the kill.
-        assert ready_at + 1.0 <= stopped <= ready_at + alive + 0.5, (ready_at, stopped, alive)
+        # The clock goes on from its last save before the kill, never past the kill; it
+        # saves every 2 s between key presses (the 0.2 s tick; a busy child may be late).
+        latest = ready_at + alive
+        assert latest - CLOCK_SAVE_EVERY - 1.0 <= stopped <= latest + 0.5, (ready_at, stopped,
+                                                                            alive)
         assert tk.now() == pytest.approx(stopped)
         assert info.down_s is not None and 0 <= info.down_s < 120
         # The same segment and turn, its countdown charged up to where it stopped.
