@@ -18,14 +18,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.core import locations
 from assistant.core.audio import pulse as pulse_mod
 from assistant.core.audio.chunks import meeting_audio, stored_chunks
 from assistant.core.audio.recorder import ChunkInfo, read_chunks
 from assistant.core.drafting.attribution import attribute
 from assistant.core.privacy import crypto
 from assistant.core.speech.transcribe import FasterWhisperTranscriber
-from assistant.core.store.store import Store
 from assistant.services import parts
 from assistant.services.processing import spans_for, transcribe_pieces
 from assistant.services.session import MeetingSession
@@ -82,17 +80,6 @@ def sinks(pulse: str) -> Iterator[dict[str, str]]:
                                capture_output=True, timeout=20, stdin=subprocess.DEVNULL)
 
 
-@pytest.fixture
-def sealed_home(monkeypatch: pytest.MonkeyPatch) -> Iterator[Store]:
-    monkeypatch.setenv("PMC_PASSPHRASE", "a long enough test passphrase")
-    crypto.forget_keys()
-    store = parts.open_store()
-    assert crypto.is_encrypted(locations.home())
-    yield store
-    store.close()
-    crypto.forget_keys()
-
-
 def start_meeting(store, sinks: dict[str, str]) -> MeetingSession:  # type: ignore[no-untyped-def]
     circle = store.create_circle("Video circle", ["Ana", "Ben"])
     present = store.members(circle)
@@ -121,9 +108,9 @@ def test_listed_sources_include_both_monitors(sinks: dict[str, str]) -> None:
 
 
 def test_room_and_call_are_two_tracks_each_heard_and_attributed(
-        sinks: dict[str, str], sealed_home, jfk_path: Path, tiny_en_dir: Path,  # type: ignore[no-untyped-def]
+        sinks: dict[str, str], encrypted_store, jfk_path: Path, tiny_en_dir: Path,  # type: ignore[no-untyped-def]
         tmp_path: Path) -> None:
-    store = sealed_home
+    store = encrypted_store
     clip_a = tmp_path / "a.wav"  # the remote member, through the call
     subprocess.run(["sox", str(jfk_path), "-b", "16", str(clip_a)], check=True, timeout=60)
     clip_b = tmp_path / "b.wav"  # the member in the room
