@@ -373,6 +373,7 @@ def end_to_review(lengths: list[int], log: Any) -> dict[str, Any]:
         row: dict[str, Any] = {"minutes": minutes, **_quick_end(session, transcriber, drafter)}
         row["drafted_during"] = len({d.member_id for d in session.drafts.done
                                      if d.segment == "contracts"})
+        log(f"    End to review-ready: {row}")  # before the slow full pass below
         store.close()
         if minutes == min(lengths):  # the old End: the whole recording again
             home = _home()

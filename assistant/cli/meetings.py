@@ -29,7 +29,8 @@ def cmd_meeting_import(a: argparse.Namespace) -> int:
         a.date or dt.date.today(),
         transcriber=lambda: parts.build_transcriber(settings, a.model, a.backend),
         drafter=lambda: parts.build_drafter(settings, a.llm), progress=bar,
-        contract_pass=settings.contract_pass)
+        contract_pass=settings.contract_pass,
+        refiner=lambda: parts.build_refiner(settings, a.model, a.backend))
     bar.close()
     items = store.items(mid)
     print(f"imported meeting {mid}: {len(store.segments(mid))} transcript segments, "
@@ -84,7 +85,8 @@ def cmd_meeting_resume(a: argparse.Namespace) -> int:
     resume.resume_all(store, None if a.id is None else [a.id],
                       transcriber=lambda: parts.build_transcriber(settings),
                       drafter=lambda: parts.build_drafter(settings),
-                      contract_pass=settings.contract_pass, say=say)
+                      contract_pass=settings.contract_pass, say=say,
+                      refiner=lambda: parts.build_refiner(settings))
     return cmd_status(a)
 
 

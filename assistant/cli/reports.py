@@ -140,6 +140,7 @@ def _eval_folder(a: argparse.Namespace, paths: list[Path]) -> int:
         if not bar.tty:
             print(line, file=sys.stderr, flush=True)
 
+    refined = parts.contract_model_name(settings)  # the contracts pass's own model, if any
     # Each meeting gets its own in-memory store; the temporary home keeps anything else
     # a run might write away from the user's data.
     with TemporaryHome(False):
@@ -151,7 +152,12 @@ def _eval_folder(a: argparse.Namespace, paths: list[Path]) -> int:
             reuse_asr=((f"{settings.whisper_model}|{settings.whisper_backend}|"
                         f"{settings.language}|{settings.beam_size}|{DECODING}",
                         models.resolve(settings.whisper_model, "speech"))
-                       if a.reuse_asr else None))
+                       if a.reuse_asr else None),
+            refiner=(lambda: parts.build_refiner(settings)) if refined else None,
+            reuse_refiner=((f"{refined}|{settings.whisper_backend}|"
+                            f"{settings.language}|{settings.beam_size}|{DECODING}",
+                            models.resolve(refined, "speech"))
+                           if a.reuse_asr and refined else None))
     bar.close()
     if a.json or a.format == "json":
         print(json.dumps(evaluation.to_json(report), indent=2, ensure_ascii=False))

@@ -26,6 +26,8 @@ DEFAULTS_DOC = """\
 # next_meeting_days = 14             # a new circle's cadence (every other week); each
 #                                   # circle then keeps its own (`circle create --cadence`)
 # contract_pass = "prompted"         # second pass over contracts turns: prompted, plain, off
+# contract_model = "auto"            # model of that second pass: "auto" = whisper-base when
+#                                   # installed, else whisper_model; or a name or directory
 # room_source = ""                   # sound source of the room; "" = the default (pmc devices)
 # call_source = ""                   # a video circle's call: the monitor of the output device
 """
@@ -42,6 +44,7 @@ class Settings:
     use_llm: bool = True
     next_meeting_days: int = 14
     contract_pass: str = "prompted"
+    contract_model: str = "auto"
     room_source: str = ""
     call_source: str = ""
 

@@ -147,18 +147,30 @@ def evaluate(scripts: Sequence[Path], conditions: Sequence[str], cache: Path, *,
              drafter: Callable[[], Drafter], progress: Progress,
              contract_pass: str = "prompted",
              say: Callable[[str], None] = lambda _line: None,
-             reuse_asr: tuple[str, Path] | None = None) -> Report:
+             reuse_asr: tuple[str, Path] | None = None,
+             refiner: Callable[[], Transcriber | None] | None = None,
+             reuse_refiner: tuple[str, Path] | None = None) -> Report:
     """Score every script in every condition; each run gets a fresh store from `open_store`.
 
     Models are built once, on first need, and shared by all runs. `reuse_asr` (a tag
     naming the recognition settings, and the model's folder) keeps recognition results
-    under `cache`/asr and reuses them for identical audio and prompt.
+    under `cache`/asr and reuses them for identical audio and prompt; `reuse_refiner`
+    likewise for the contracts pass's own model (`refiner`), when it has one.
     """
     if reuse_asr is not None:
         make_transcriber = transcriber
 
         def transcriber() -> Transcriber:
             return RememberedTranscriber(make_transcriber, cache / "asr", *reuse_asr)
+    if refiner is not None and reuse_refiner is not None:
+        make_refiner = refiner
+
+        def refiner() -> Transcriber | None:
+            def inner() -> Transcriber:
+                built = make_refiner()
+                assert built is not None
+                return built
+            return RememberedTranscriber(inner, cache / "asr", *reuse_refiner)
 
     from assistant.services.pipeline import import_meeting
 
@@ -193,7 +205,9 @@ def evaluate(scripts: Sequence[Path], conditions: Sequence[str], cache: Path, *,
                     mid = import_meeting(store, circle, wav, timeline, date,
                                          transcriber=lambda: once("transcriber", transcriber),
                                          drafter=lambda: once("drafter", drafter),
-                                         contract_pass=contract_pass)
+                                         contract_pass=contract_pass,
+                                         refiner=None if refiner is None else
+                                         lambda: once("refiner", refiner))
                 report.runs.append(Run(path.stem, cond, score_meeting(store, mid, script)))
             finally:
                 store.close()

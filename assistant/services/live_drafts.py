@@ -82,6 +82,7 @@ class LiveDrafts:
         self._pending = 0
         self._one = threading.Lock()  # one turn at a time: one LLM, two cores
         self._drafter: Drafter | None = None
+        self._refiner: Transcriber | None = None
         self._closed = False  # End went on without the turns still being drafted
         self._write = threading.Lock()  # a turn's writes, against `close`
         # member id -> key of each contracts turn drafted (the planned turn) -> its turn ids
@@ -213,17 +214,27 @@ class LiveDrafts:
 
     def contracts_turn(self, spans: Sequence[TurnSpan], drafter: Callable[[], Drafter],
                        contract_pass: str, left_at: float | None = None,
-                       key: Hashable | None = None) -> TurnDone:
+                       key: Hashable | None = None,
+                       refiner: Callable[[], Transcriber | None] | None = None) -> TurnDone:
         """Hear one member's contracts turn again, draft it, store the drafts (a worker).
 
         The member is drafted from this turn and their other contracts turns drafted
         before, except one drafted under the same `key` (the timekeeper's planned turn,
         said again): this one replaces it. Without a key, the turn ids are the key.
-        `left_at`: `time.monotonic()` when the timekeeper moved past the turn.
+        `left_at`: `time.monotonic()` when the timekeeper moved past the turn. `refiner`
+        builds the contracts pass's own model (built once; None: the live model).
         """
         return self._turn("contracts", spans, left_at, lambda done, member_id, transcriber:
-                          self._contracts(done, member_id, transcriber, spans, drafter,
-                                          contract_pass, key))
+                          self._contracts(done, member_id, self._refining(transcriber, refiner),
+                                          spans, drafter, contract_pass, key))
+
+    def _refining(self, live: Transcriber,
+                  refiner: Callable[[], Transcriber | None] | None) -> Transcriber:
+        """The contracts pass's model: built on the first contracts turn (a worker, under
+        `_one`), then kept; the live model when there is none."""
+        if self._refiner is None and refiner is not None:
+            self._refiner = refiner() or live
+        return self._refiner or live
 
     def _contracts(self, done: TurnDone, member_id: int, transcriber: Transcriber,
                    spans: Sequence[TurnSpan], drafter: Callable[[], Drafter],

@@ -105,6 +105,41 @@ def build_transcriber(settings: Settings, model: str | None = None,
                             threads=settings.threads)
 
 
+# The contracts second pass hears only the contracts turns (a few minutes of a meeting), so
+# it can afford a larger model than the whole meeting's pass: measured on the dev split,
+# base heard about twice as many contracts as tiny.en (benchmarks/RESULTS.md, issue 12).
+AUTO_CONTRACT_MODEL = "whisper-base"
+
+
+def contract_model_name(settings: Settings, model: str | None = None) -> str | None:
+    """The model the contracts second pass uses, or None for the meeting's own model
+    (`model`, else the settings' whisper_model)."""
+    name = settings.contract_model
+    if name == "auto":
+        spec = models.manifest().get(AUTO_CONTRACT_MODEL)
+        name = AUTO_CONTRACT_MODEL if spec is not None and models.is_present(spec) else ""
+    return name if name and name != (model or settings.whisper_model) else None
+
+
+def build_refiner(settings: Settings, model: str | None = None,
+                  backend: str | None = None) -> Transcriber | None:
+    """The contracts second pass's own transcriber, or None: it uses the meeting's.
+
+    "auto" is the best model at hand: one that fails its check (a damaged download) is
+    passed over for the meeting's own model rather than stop the meeting's drafting; a
+    model named in the settings fails with the line saying how to fix it.
+    """
+    name = contract_model_name(settings, model)
+    if not name:
+        return None
+    try:
+        return build_transcriber(settings, name, backend)
+    except PMCError:
+        if settings.contract_model == "auto":
+            return None
+        raise
+
+
 def build_drafter(settings: Settings, llm_model: str | None = None) -> Drafter:
     if not settings.use_llm:
         return Drafter(None)

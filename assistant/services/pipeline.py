@@ -31,7 +31,8 @@ def _noop(stage: str, fraction: float) -> None:
 def import_meeting(store: Store, circle: Circle, audio_path: Path, timeline_path: Path | None,
                    date: dt.date, *, transcriber: Callable[[], Transcriber],
                    drafter: Callable[[], Drafter], progress: Progress = _noop,
-                   contract_pass: str = "prompted") -> int:
+                   contract_pass: str = "prompted",
+                   refiner: Callable[[], Transcriber | None] | None = None) -> int:
     """Import a recorded meeting; returns the new meeting's id.
 
     Inputs are validated before any model loads; nothing is written unless the
@@ -41,8 +42,10 @@ def import_meeting(store: Store, circle: Circle, audio_path: Path, timeline_path
     turns = timeline_mod.load(timeline_path, [m.name for m in members]) if timeline_path else []
     audio_mod.probe(audio_path)
     progress("loading models", 0.0)
-    models = processing.Models(transcriber, drafter)
+    models = processing.Models(transcriber, drafter, refiner)
     t, _d = models.transcriber(), models.drafter()
+    if contract_pass != "off" and any(x.segment == "contracts" for x in turns):
+        models.refiner()  # a missing contracts model fails now, not after transcribing
     keep = [(max(0.0, x.start - REFINE_PAD), x.end + REFINE_AFTER) for x in turns
             if x.segment == "contracts"]
     result = transcribe_path(t, audio_path, lambda done, total: progress(

@@ -92,35 +92,51 @@ class Listener:
 
 
 class Models:
-    """The transcriber and the drafter, each built on first use and then kept."""
+    """The transcriber, the drafter and the contracts pass's transcriber (`refiner`), each
+    built on first use and then kept. A refiner factory that gives None (or none given)
+    means the contracts pass uses the transcriber."""
 
     def __init__(self, transcriber: Callable[[], Transcriber],
-                 drafter: Callable[[], Drafter]) -> None:
+                 drafter: Callable[[], Drafter],
+                 refiner: Callable[[], Transcriber | None] | None = None) -> None:
         self._make_transcriber = transcriber
         self._make_drafter = drafter
+        self._make_refiner = refiner
         self._transcriber: Transcriber | None = None
         self._drafter: Drafter | None = None
+        self._refiner: Transcriber | None = None
 
     def transcriber(self) -> Transcriber:
         if self._transcriber is None:
             self._transcriber = self._make_transcriber()
         return self._transcriber
 
+    def refiner(self) -> Transcriber:
+        """The transcriber of the contracts second pass."""
+        if self._refiner is None and self._make_refiner is not None:
+            self._refiner = self._make_refiner()
+            self._make_refiner = None  # None given: the transcriber, from now on
+        return self._refiner if self._refiner is not None else self.transcriber()
+
     def drafter(self) -> Drafter:
         if self._drafter is None:
             self._drafter = self._make_drafter()
         return self._drafter
 
-    def load(self, listener: Listener, *, transcriber: bool, drafter: bool) -> None:
+    def load(self, listener: Listener, *, transcriber: bool, drafter: bool,
+             refiner: bool = False) -> None:
         """Build the models the work ahead needs before it starts, so a missing model
         fails now rather than after a long transcription."""
         want_t = transcriber and self._transcriber is None
         want_d = drafter and self._drafter is None
-        if not (want_t or want_d):
+        want_r = refiner and self._refiner is None and self._make_refiner is not None
+        if not (want_t or want_d or want_r):
             return
         listener.progress("loading models", 0.0)
         if want_t:
             self.transcriber()
+        if want_r:
+            self.refiner()
         if want_d:
             self.drafter()
         listener.progress("loading models", 1.0)
@@ -598,14 +614,17 @@ def process(store: Store, meeting_id: int, models: Models, *, contract_pass: str
             if not pieces:  # nothing recorded (or all of it erased): nothing to draft from
                 store.set_meeting_status(meeting_id, MeetingStatus.DRAFTED)
                 return
-        # A first pass already made needs the transcriber only for the second pass.
-        listen = heard is None or needs_second_pass(contract_pass, heard.pieces)
-        models.load(listener, transcriber=listen, drafter=bool(to_draft(store, meeting_id)))
-        transcriber = models.transcriber() if listen else None
+        # A first pass already made needs a transcriber only for the second pass.
+        listen = heard is None
+        refine = (needs_second_pass(contract_pass, pieces) if heard is None
+                  else needs_second_pass(contract_pass, heard.pieces))
+        models.load(listener, transcriber=listen, refiner=refine,
+                    drafter=bool(to_draft(store, meeting_id)))
         if heard is None:
-            assert transcriber is not None
-            heard = hear(transcriber, pieces, listener.progress)
-        transcribe_meeting(store, meeting_id, transcriber, heard, contract_pass, listener)
+            heard = hear(models.transcriber(), pieces, listener.progress)
+        # The model that hears the contracts again also lends its lexicon to word repair.
+        second = models.refiner() if refine else models.transcriber() if listen else None
+        transcribe_meeting(store, meeting_id, second, heard, contract_pass, listener)
     else:
         # Transcribed before (a crash, or a retry after drafting failed). An erasure a
         # crash interrupted after that is finished first: its audio silenced again, and

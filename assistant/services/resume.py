@@ -238,12 +238,13 @@ def resume_meeting(store: Store, meeting_id: int, models: Models, *,
 
 def resume_all(store: Store, meeting_ids: Sequence[int] | None = None, *,
                transcriber: Callable[[], Transcriber], drafter: Callable[[], Drafter],
-               contract_pass: str = "prompted", say: Say = _quiet) -> list[int]:
+               contract_pass: str = "prompted", say: Say = _quiet,
+               refiner: Callable[[], Transcriber | None] | None = None) -> list[int]:
     """Resume the given meetings, or every one a crash left incomplete; returns those done.
 
     Models are built once, on first need, and shared between meetings.
     """
-    models = Models(transcriber, drafter)
+    models = Models(transcriber, drafter, refiner)
 
     done = []
     with _exclusive():

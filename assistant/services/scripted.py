@@ -60,7 +60,8 @@ def run_script(store: Store, script: dict[str, Any], audio: Path, timeline: Path
     return import_meeting(store, circle, audio, timeline, date,
                           transcriber=lambda: parts.build_transcriber(settings),
                           drafter=lambda: parts.build_drafter(settings), progress=progress,
-                          contract_pass=settings.contract_pass)
+                          contract_pass=settings.contract_pass,
+                          refiner=lambda: parts.build_refiner(settings))
 
 
 class TemporaryHome:

@@ -45,8 +45,11 @@ class CircleApp(App[None]):
                  source_factory: Callable[[], AudioSource] | None = None,
                  call_source_factory: Callable[[], AudioSource] | None = None,
                  record: bool = True, circle: str | None = None,
-                 today: Callable[[], dt.date] = dt.date.today) -> None:
+                 today: Callable[[], dt.date] = dt.date.today,
+                 refiner_factory: Callable[[], Transcriber | None] = lambda: None) -> None:
         super().__init__()
+        # The contracts second pass's own model (None: the transcriber's; parts.build_refiner)
+        self.refiner_factory = refiner_factory
         self.call_source_factory = call_source_factory  # a video circle's second track
         # Set by run_app when the sound server can be asked: the set-up screen then offers
         # to choose the room and call sources (`a`), recorded with PulseSource by name.
@@ -180,13 +183,14 @@ def make_app(*, settings: Settings, store: Store,
              source_factory: Callable[[], AudioSource] | None = None,
              call_source_factory: Callable[[], AudioSource] | None = None,
              record: bool = True, circle: str | None = None,
-             today: Callable[[], dt.date] = dt.date.today) -> CircleApp:
+             today: Callable[[], dt.date] = dt.date.today,
+             refiner_factory: Callable[[], Transcriber | None] = lambda: None) -> CircleApp:
     if circle is not None:
         store.circle(circle)  # fail before the screen opens when the name is wrong
     return CircleApp(settings=settings, store=store, transcriber_factory=transcriber_factory,
                      drafter_factory=drafter_factory, clock=clock, source_factory=source_factory,
                      call_source_factory=call_source_factory, record=record, circle=circle,
-                     today=today)
+                     today=today, refiner_factory=refiner_factory)
 
 
 def run_app(settings: Settings, store: Store, circle: str | None = None,
@@ -216,6 +220,7 @@ def run_app(settings: Settings, store: Store, circle: str | None = None,
     app = make_app(settings=settings, store=store,
                    transcriber_factory=lambda: parts.build_transcriber(settings),
                    drafter_factory=lambda: parts.build_drafter(settings),
+                   refiner_factory=lambda: parts.build_refiner(settings),
                    source_factory=source_factory, call_source_factory=call_factory,
                    record=record, circle=circle)
     if device is None and record and pulse.available():

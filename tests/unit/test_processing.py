@@ -394,3 +394,31 @@ def test_a_crash_between_the_transcript_and_the_drafts_keeps_the_first_hearing()
     assert [(i.text, i.origin) for i in store.items(mid, ben.id)] == [
         ("Email two more labs", "rule")]
     assert store.first_heard(mid) == []  # kept only until everyone is drafted
+
+
+def test_the_contracts_pass_uses_its_own_model_and_the_first_pass_the_meetings() -> None:
+    """`Models.refiner` (settings' contract_model): the whole meeting is heard once by the
+    transcriber, and each contracts turn again by the refiner only."""
+    from assistant.core.drafting.contracts import Drafter
+    from assistant.services import processing
+
+    store, mid = _meeting()
+    first, second = Scripted(), Scripted()
+    models = processing.Models(lambda: first, lambda: Drafter(None), lambda: second)
+    audio = [(0.0, np.full(6 * RATE, 0.1, dtype=np.float32))]
+    processing.process(store, mid, models, contract_pass="prompted", audio=audio)
+    assert first.calls == 1 and second.calls == 2  # two contracts turns
+
+
+def test_a_refiner_factory_that_gives_none_means_the_transcriber() -> None:
+    from assistant.core.drafting.contracts import Drafter
+    from assistant.services import processing
+
+    store, mid = _meeting()
+    t, asked = Scripted(), []
+    models = processing.Models(lambda: t, lambda: Drafter(None),
+                               lambda: asked.append(1))  # type: ignore[func-returns-value]
+    audio = [(0.0, np.full(6 * RATE, 0.1, dtype=np.float32))]
+    processing.process(store, mid, models, contract_pass="prompted", audio=audio)
+    assert t.calls == 3 and asked == [1]  # asked once, then the transcriber is kept
+    assert models.refiner() is t and asked == [1]

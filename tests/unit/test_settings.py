@@ -135,3 +135,29 @@ def test_deeply_nested_toml_is_a_user_error() -> None:
         # pytrace=False: rendering a thousand recursive frames takes seconds.
         pytest.fail("RecursionError escaped settings.parse", pytrace=False)
     pytest.fail("deeply nested value accepted")
+
+
+def test_contract_model_auto_takes_base_only_when_installed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from assistant.core import models
+    from assistant.services import parts
+
+    monkeypatch.setenv("PMC_MODELS_DIR", str(tmp_path / "none"))
+    assert parts.contract_model_name(Settings()) is None  # nothing installed: tiny.en's
+    assert parts.build_refiner(Settings()) is None
+    named = Settings(contract_model="whisper-base")
+    assert parts.contract_model_name(named) == "whisper-base"
+    with pytest.raises(PMCError, match="pmc models pull whisper-base"):
+        parts.build_refiner(named)  # asked for by name: a clear error, not a quiet fallback
+    spec = models.spec(parts.AUTO_CONTRACT_MODEL)
+    base = tmp_path / "none" / spec.name
+    base.mkdir(parents=True)
+    for f in spec.files:  # present (right sizes) but not the real files
+        with (base / f.name).open("wb") as fh:
+            fh.truncate(f.size)
+    assert parts.contract_model_name(Settings()) == "whisper-base"
+    assert parts.contract_model_name(Settings(whisper_model="whisper-base")) is None
+    assert parts.contract_model_name(Settings(), model="whisper-base") is None
+    assert parts.build_refiner(Settings()) is None  # fails its check: the meeting's model
+    with pytest.raises(PMCError, match="sha256"):
+        parts.build_refiner(named)

@@ -124,7 +124,7 @@ class EndScreen(BaseScreen):
                 session.drafts.finish(waited)
             live_model = session.transcriber if session is not None else None
             models = processing.Models(lambda: live_model or self.pmc.transcriber_factory(),
-                                       self.pmc.drafter_factory)
+                                       self.pmc.drafter_factory, self.pmc.refiner_factory)
             listener = _Posting(post)
             heard = None
             if session is not None and store.meeting(self.meeting_id).status == MeetingStatus.OPEN \

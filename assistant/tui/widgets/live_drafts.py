@@ -108,7 +108,8 @@ class DraftsPanel(Static):
         try:
             if segment == "contracts":
                 done = drafts.contracts_turn(spans, self.pmc.drafter_factory,
-                                             self.pmc.settings.contract_pass, left_at, key)
+                                             self.pmc.settings.contract_pass, left_at, key,
+                                             refiner=self.pmc.refiner_factory)
             else:
                 done = drafts.report_back_turn(spans, left_at)
         except Exception as exc:  # the meeting goes on; the end of the meeting drafts it
