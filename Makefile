@@ -43,7 +43,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 models: venv
-	$(PY) -m assistant models pull whisper-tiny.en smollm2-135m
+	$(PY) -m assistant models pull whisper-tiny.en smollm2-135m whisper-base
 
 demo: install
 	$(PY) -m assistant demo
