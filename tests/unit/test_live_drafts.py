@@ -254,3 +254,28 @@ def test_the_end_keeps_turns_heard_during_the_meeting_and_hears_only_the_others(
                      "I will email two more labs by Monday."]
     # Only Ben's turn was heard again.
     assert t.calls == [(3.0 - processing.REFINE_PAD, 6.0)]
+
+
+def test_a_contracts_turn_is_heard_again_by_the_contracts_model_built_once() -> None:
+    """`refiner` (settings' contract_model): the contracts pass's own model hears the turn;
+    the live model does not hear it again. Built on the first turn, then kept."""
+    said = [(2.0, 4.0, "I will email the editor by Friday."),
+            (7.0, 9.0, "I will send the survey to ten students.")]
+    session, live = _session(said)
+    store, mid = session.store, session.meeting.id
+    ana, ben = session.member_ids
+    store.add_turns(mid, [(ana, "contracts", 1.5, 5.0), (ben, "contracts", 6.5, 10.0)])
+    better, built = Scripted(said), []
+
+    def refiner() -> Scripted:
+        built.append(1)
+        return better
+
+    drafts = session.drafts
+    for member, span in ((ana, (1.5, 5.0)), (ben, (6.5, 10.0))):
+        drafts.begin()
+        done = drafts.contracts_turn(drafts.spans(member, "contracts", [span]),
+                                     lambda: Drafter(None), "prompted",
+                                     refiner=refiner)  # type: ignore[arg-type,return-value]
+        assert done.items == 1
+    assert len(better.calls) == 2 and live.calls == [] and built == [1]
