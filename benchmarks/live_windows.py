@@ -49,7 +49,12 @@ def windows(seconds: float, pause_s: float = 0.5) -> list[Any]:
 
     live = LiveTranscriber(Keep(), lambda seg: None, clock=lambda: 0.0, pause_s=pause_s)
     orig = live._enqueue
-    live._enqueue = lambda win: (cut.append(win), orig(win))  # type: ignore[method-assign]
+
+    def enqueue(win: Any) -> None:
+        cut.append(win)
+        orig(win)
+
+    live._enqueue = enqueue  # type: ignore[method-assign,assignment]
     for k in range(0, len(audio), BLOCK):
         live.feed(audio[k:k + BLOCK], k / RATE)
     live.finish()
