@@ -81,6 +81,20 @@ def _models() -> tuple[Any, Any]:
     return transcriber, drafter
 
 
+_REFINER: dict[str, Any] = {}
+
+
+def _refiner() -> Any:
+    """The contracts pass's own model as the app builds it (settings' contract_model:
+    whisper-base when installed), built once; None: the transcriber hears them again."""
+    from assistant.core import settings as settings_mod
+    from assistant.services import parts
+
+    if "r" not in _REFINER:
+        _REFINER["r"] = parts.build_refiner(settings_mod.Settings())
+    return _REFINER["r"]
+
+
 def _load(path: Path) -> np.ndarray:
     with wave.open(str(path)) as w:
         return np.frombuffer(w.readframes(w.getnframes()), "<i2").astype(np.float32) / 32768
@@ -128,6 +142,7 @@ def latency(repeats: int, log: Any) -> dict[str, Any]:
     transcriber, drafter = _models()
     transcriber()
     drafter()
+    _refiner()  # loaded before the feed, as the first contracts turn would otherwise
     audio, plan = _latency_meeting()
     contracts_s: list[float] = []
     report_s: list[float] = []
@@ -175,7 +190,8 @@ def latency(repeats: int, log: Any) -> dict[str, Any]:
             left = time.monotonic()
             if segment == "contracts":
                 w = threading.Thread(target=session.drafts.contracts_turn,
-                                     args=(spans, drafter, "prompted", left))
+                                     args=(spans, drafter, "prompted", left),
+                                     kwargs={"refiner": _refiner})
             else:
                 w = threading.Thread(target=session.drafts.report_back_turn,
                                      args=(spans, left))
@@ -314,7 +330,7 @@ def _draft_during(session: Any, drafter: Any, contract_pass: str = "prompted") -
             session.drafts.begin()
             if segment == "contracts":
                 session.drafts.contracts_turn(mine, drafter, contract_pass,
-                                              key=(pos, member_id))
+                                              key=(pos, member_id), refiner=_refiner)
             else:
                 session.drafts.report_back_turn(mine)
 
@@ -338,7 +354,7 @@ def _quick_end(session: Any, transcriber: Any, drafter: Any) -> dict[str, Any]:
     end = live_drafts.heard_at_end(session, lambda: counting)
     assert end is not None
     processing.process(session.store, session.meeting.id,
-                       processing.Models(lambda: counting, drafter),
+                       processing.Models(lambda: counting, drafter, _refiner),
                        contract_pass="prompted", heard=end.heard)
     took = time.monotonic() - t0
     return {"seconds": round(took, 2), "transcribed_s": round(sum(calls), 1),
@@ -383,7 +399,8 @@ def end_to_review(lengths: list[int], log: Any) -> dict[str, Any]:
             s2 = _live_session(store, circle, members, meeting.turns, audio, segments,
                                transcriber(), dt.date(2026, 3, 5))
             t0 = time.monotonic()
-            processing.process(store, s2.meeting.id, processing.Models(transcriber, drafter),
+            processing.process(store, s2.meeting.id,
+                               processing.Models(transcriber, drafter, _refiner),
                                contract_pass="prompted")
             row["full_pass_s"] = round(time.monotonic() - t0, 2)
             store.close()
@@ -421,7 +438,7 @@ def quality(log: Any, only: set[str] | None = None) -> dict[str, Any]:
             if mode == "full":
                 mid = import_meeting(store, circle, wav, timeline, date,
                                      transcriber=transcriber, drafter=drafter,
-                                     contract_pass="prompted")
+                                     contract_pass="prompted", refiner=_refiner)
             else:
                 members = {m.name: m for m in store.members(circle)}
                 segments = _live_windows(transcriber(), audio)

@@ -83,6 +83,7 @@ class LiveDrafts:
         self._one = threading.Lock()  # one turn at a time: one LLM, two cores
         self._drafter: Drafter | None = None
         self._refiner: Transcriber | None = None
+        self._refiner_asked = False
         self._closed = False  # End went on without the turns still being drafted
         self._write = threading.Lock()  # a turn's writes, against `close`
         # member id -> key of each contracts turn drafted (the planned turn) -> its turn ids
@@ -230,11 +231,20 @@ class LiveDrafts:
 
     def _refining(self, live: Transcriber,
                   refiner: Callable[[], Transcriber | None] | None) -> Transcriber:
-        """The contracts pass's model: built on the first contracts turn (a worker, under
-        `_one`), then kept; the live model when there is none."""
-        if self._refiner is None and refiner is not None:
-            self._refiner = refiner() or live
+        """The contracts pass's model: built once (`prepare`, or the first contracts turn;
+        a worker, under `_one`), then kept; the live model when there is none."""
+        if not self._refiner_asked and refiner is not None:
+            self._refiner = refiner()
+            self._refiner_asked = True
         return self._refiner or live
+
+    def prepare(self, refiner: Callable[[], Transcriber | None]) -> None:
+        """Build the contracts pass's model now (a worker, at the start of the meeting), so
+        the first contracts turn's draft does not wait for it to load."""
+        with self._one:
+            if not self._refiner_asked:
+                self._refiner = refiner()
+                self._refiner_asked = True
 
     def _contracts(self, done: TurnDone, member_id: int, transcriber: Transcriber,
                    spans: Sequence[TurnSpan], drafter: Callable[[], Drafter],

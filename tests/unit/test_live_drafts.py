@@ -279,3 +279,18 @@ def test_a_contracts_turn_is_heard_again_by_the_contracts_model_built_once() -> 
                                      refiner=refiner)  # type: ignore[arg-type,return-value]
         assert done.items == 1
     assert len(better.calls) == 2 and live.calls == [] and built == [1]
+
+
+def test_the_contracts_model_prepared_at_the_start_is_the_one_used() -> None:
+    said = [(2.0, 4.0, "I will email the editor by Friday.")]
+    session, live = _session(said)
+    store, mid = session.store, session.meeting.id
+    ana, _ben = session.member_ids
+    store.add_turns(mid, [(ana, "contracts", 1.5, 5.0)])
+    better = Scripted(said)
+    session.drafts.prepare(lambda: better)  # type: ignore[arg-type,return-value]
+    session.drafts.begin()
+    done = session.drafts.contracts_turn(
+        session.drafts.spans(ana, "contracts", [(1.5, 5.0)]), lambda: Drafter(None),
+        "prompted", refiner=lambda: (_ for _ in ()).throw(AssertionError("built twice")))
+    assert done.items == 1 and len(better.calls) == 1 and live.calls == []

@@ -196,6 +196,10 @@ class TimekeeperScreen(BaseScreen):
 
         self.session.attach_live(transcriber, segment, on_error=error)
         self.post_message(LiveModelLoaded(getattr(transcriber, "name", "whisper")))
+        try:  # the contracts pass's own model, before the first contracts turn needs it
+            self.session.drafts.prepare(self.pmc.refiner_factory)
+        except Exception:  # noqa: BLE001 - each contracts turn then hears with the live model
+            self.session.drafts.prepare(lambda: None)
 
     # --- messages from workers ------------------------------------------------------
     def on_live_model_loaded(self, msg: LiveModelLoaded) -> None:
