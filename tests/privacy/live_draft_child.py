@@ -7,7 +7,8 @@ timekeeper screen's worker does for each contracts turn it moved past, each turn
 again from the audio kept in memory and drafted by `LiveDrafts.contracts_turn` with the
 real models, and every draft is approved at once, one transaction each. Prints `meeting
 ID`, `drafting NAME` before each turn, `approved ITEM_ID` after each approval and `drafted
-NAME` after each member; then `waiting` and sleeps, still recording, until killed.
+NAME` after each member; then `waiting` and sleeps, still recording, until killed. From
+the second member on, each contracts turn prints `hearing` and is held there (see `Held`).
 """
 
 from __future__ import annotations
@@ -16,8 +17,12 @@ import datetime as dt
 import functools
 import json
 import sys
+import threading
 import time
 from pathlib import Path
+from typing import Any
+
+from assistant.core.speech.types import Transcriber
 
 
 def main(argv: list[str]) -> int:
@@ -48,7 +53,27 @@ def main(argv: list[str]) -> int:
         else:
             session.act(functools.partial(tk.speaking, int(step["member"])))
     source.wait()
-    session.transcriber = parts.build_transcriber(settings)  # as the live pass loads it
+    live = parts.build_transcriber(settings)
+    session.transcriber = live  # as the live pass loads it
+    hold = threading.Event()
+
+    class Held:
+        """The contracts pass's model, as the app builds it, held once the first member is
+        drafted: the test then kills this process inside the next member's draft, every
+        time (drafting one turn takes about a second, too short to aim a kill at)."""
+
+        def __init__(self, inner: Transcriber) -> None:
+            self.inner = inner
+            self.name = inner.name
+            self.model_dir = getattr(inner, "model_dir", None)
+
+        def transcribe(self, *args: Any, **kw: Any) -> Any:
+            if hold.is_set():
+                print("hearing", flush=True)
+                time.sleep(60)
+            return self.inner.transcribe(*args, **kw)
+
+    refiner = Held(parts.build_refiner(settings) or live)
     drafts = session.drafts
     names = dict(zip(session.member_ids, tk.members, strict=True))
     for entry in [e for e in tk.log if e.segment == "contracts" and e.member is not None]:
@@ -57,12 +82,13 @@ def main(argv: list[str]) -> int:
         print(f"drafting {names[member_id]}", flush=True)
         drafts.begin()
         drafts.contracts_turn(spans, lambda: parts.build_drafter(settings),
-                              settings.contract_pass)
+                              settings.contract_pass, refiner=lambda: refiner)
         for item in store.items(session.meeting.id, member_id):
             if item.status == "draft":
                 store.set_item_status(item.id, "approved")
                 print(f"approved {item.id}", flush=True)
         print(f"drafted {names[member_id]}", flush=True)
+        hold.set()
     print("waiting", flush=True)
     time.sleep(600)
     return 0
