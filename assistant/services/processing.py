@@ -35,7 +35,7 @@ import numpy as np
 from assistant.core.audio import activity
 from assistant.core.audio.chunks import meeting_audio
 from assistant.core.audio.decode import RATE
-from assistant.core.drafting import reportback, vocabulary
+from assistant.core.drafting import confidence, reportback, vocabulary
 from assistant.core.drafting.attribution import PAUSE, SPILL, TurnSpan, Utterance, attribute
 from assistant.core.drafting.contracts import Drafter, DraftItem, PreviousItem
 from assistant.core.drafting.textnorm import STOPWORDS, words
@@ -260,7 +260,8 @@ def refine_contracts(transcriber: Transcriber, pieces: Sequence[Piece],
                 if first - before <= (w.start + w.end) / 2 <= last + SLACK_AFTER]
         text = "".join(w.word for w in said).strip()
         if text:
-            out.append(Utterance(turn, said[0].start, said[-1].end, text))
+            out.append(Utterance(turn, said[0].start, said[-1].end, text,
+                                 confidence.heard(said)))
         else:  # keep the first pass rather than lose the turn
             out.extend(u for u in utterances if u.turn is turn)
         progress("refining contracts", (n + 1) / max(1, len(turns)))
@@ -336,7 +337,7 @@ def repair_words(store: Store, circle: Circle, meeting: Meeting, utterances: lis
     vocab = circle_vocabulary(store, circle, meeting) if common else []
     if not vocab:
         return utterances
-    return [Utterance(u.turn, u.start, u.end, vocabulary.repair(u.text, vocab, common))
+    return [dataclasses.replace(u, text=vocabulary.repair(u.text, vocab, common))
             if u.turn and u.turn.member_id is not None else u for u in utterances]
 
 
@@ -398,19 +399,22 @@ def write_transcript(store: Store, meeting_id: int, utterances: Sequence[Utteran
                               (u.turn.start, u.turn.end) if u.turn else None)]
         store.add_segments(meeting_id, [
             (u.turn.turn_id if u.turn else None, u.turn.member_id if u.turn else None,
-             u.turn.segment if u.turn else None, u.start, u.end, u.text) for u in kept])
+             u.turn.segment if u.turn else None, u.start, u.end, u.text) for u in kept],
+            heard=[confidence.dumps(u.heard) for u in kept])
+        first_kept = [u for u in first
+                      if u.turn and not erased(u.turn.member_id, u.start, u.end,
+                                               (u.turn.start, u.turn.end))]
         store.add_first_heard(meeting_id, [
-            (u.turn.turn_id, u.turn.member_id, u.start, u.end, u.text) for u in first
-            if u.turn and not erased(u.turn.member_id, u.start, u.end,
-                                     (u.turn.start, u.turn.end))])
+            (u.turn.turn_id, u.turn.member_id, u.start, u.end, u.text) for u in first_kept
+            if u.turn], heard=[confidence.dumps(u.heard) for u in first_kept])
     return len(kept)
 
 
 def stored_first(store: Store, meeting_id: int) -> list[Utterance]:
     """The contracts turns as first heard, as kept with the transcript (see there)."""
     spans = {s.turn_id: s for s in spans_for(store, meeting_id)}
-    return [Utterance(spans.get(t) if t is not None else None, a, b, text)
-            for t, _member, a, b, text in store.first_heard(meeting_id)]
+    return [Utterance(spans.get(t) if t is not None else None, a, b, text, confidence.loads(h))
+            for t, _member, a, b, text, h in store.first_heard(meeting_id)]
 
 
 def contract_silences(spans: Sequence[TurnSpan], pieces: Sequence[Piece]) -> list[
@@ -459,7 +463,7 @@ def stored_utterances(store: Store, meeting_id: int) -> list[Utterance]:
     """The saved transcript as the drafter takes it: each segment with its turn."""
     spans = {s.turn_id: s for s in spans_for(store, meeting_id)}
     return [Utterance(spans.get(s.turn_id) if s.turn_id is not None else None, s.start, s.end,
-                      s.text) for s in store.segments(meeting_id)]
+                      s.text, confidence.loads(s.heard)) for s in store.segments(meeting_id)]
 
 
 def has_draft(store: Store, meeting_id: int, member_id: int) -> bool:

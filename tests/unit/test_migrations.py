@@ -109,3 +109,22 @@ def test_schema_enforces_report_back_uniqueness(db: sqlite3.Connection) -> None:
     # Member names are unique per circle regardless of case.
     with pytest.raises(sqlite3.IntegrityError):
         db.execute("INSERT INTO members (circle_id, name, position) VALUES (1, 'ANA', 1)")
+
+
+def test_heard_probabilities_are_added_to_an_older_transcript_as_unknown(
+        db: sqlite3.Connection, monkeypatch: pytest.MonkeyPatch) -> None:
+    names = [fn.__name__ for fn in migrations.MIGRATIONS]
+    upto = names.index("m006_heard_probabilities")
+    monkeypatch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:upto])
+    migrations.migrate(db)
+    db.execute("INSERT INTO circles (name, agenda) VALUES ('Alpha', '[]')")
+    db.execute("INSERT INTO meetings (circle_id, date, next_meeting, source, status) "
+               "VALUES (1, '2026-03-05', '2026-03-19', 'live', 'transcribed')")
+    db.execute("INSERT INTO transcript_segments (meeting_id, start, end, text) "
+               "VALUES (1, 0.0, 1.0, 'I will plan')")
+    db.commit()
+    monkeypatch.undo()
+    assert migrations.migrate(db)[0] == "m006_heard_probabilities"
+    assert db.execute("SELECT text, heard FROM transcript_segments").fetchall() == [
+        ("I will plan", None)]
+    assert "heard" in {r[1] for r in db.execute("PRAGMA table_info(first_heard)")}

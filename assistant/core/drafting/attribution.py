@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from assistant.core.drafting import confidence
 from assistant.core.speech.types import SpeechSegment, Word
 
 TOLERANCE = 1.0  # seconds a word may lie outside every turn and still be attributed
@@ -51,6 +52,9 @@ class Utterance:
     start: float
     end: float
     text: str
+    # What the speech model heard and how sure it was (core/drafting/confidence.py);
+    # empty when not known (a script's own words), which counts as sure.
+    heard: confidence.Heard = ()
 
 
 def _turn_for(t: float, turns: Sequence[TurnSpan]) -> TurnSpan | None:
@@ -135,10 +139,12 @@ def attribute(segments: Sequence[SpeechSegment], turns: Sequence[TurnSpan],
         run_turn: TurnSpan | None = None
         for w, turn in zip(words, assign(words, turns, silences), strict=True):
             if run and turn is not run_turn:
-                out.append(Utterance(run_turn, run[0].start, run[-1].end, _join(run)))
+                out.append(Utterance(run_turn, run[0].start, run[-1].end, _join(run),
+                                     confidence.heard(run) if seg.words else ()))
                 run = []
             run.append(w)
             run_turn = turn
         if run:
-            out.append(Utterance(run_turn, run[0].start, run[-1].end, _join(run)))
+            out.append(Utterance(run_turn, run[0].start, run[-1].end, _join(run),
+                                 confidence.heard(run) if seg.words else ()))
     return [u for u in out if u.text]

@@ -16,7 +16,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from assistant.core.drafting import commitments, dates, grounding, prompts
+from assistant.core.drafting import commitments, confidence, dates, grounding, prompts
 from assistant.core.drafting.attribution import Utterance
 from assistant.core.drafting.llm import LocalLLM
 from assistant.core.drafting.textnorm import content_stems
@@ -47,6 +47,7 @@ class DraftStats:
     llm_accepted: int = 0
     llm_rejected: int = 0
     llm_skipped: int = 0  # the rule text was already a to-do: the model was not asked
+    unsure: int = 0  # drafts marked for review: the speech model doubted their words
 
 
 # Room in the answer beyond the clause itself: the grounding check allows two more words
@@ -106,6 +107,7 @@ class Drafter:
               next_meeting: dt.date, previous: Sequence[PreviousItem] = ()) -> list[DraftItem]:
         """Draft one member's items from their contracts-segment utterances (in time order)."""
         text = " ".join(u.text for u in utterances)
+        heard = [u.heard for u in utterances]
         out: list[DraftItem] = []
         for cand in commitments.find(text):
             self.stats.candidates += 1
@@ -125,9 +127,15 @@ class Drafter:
                                     f"{last.quote} {cand.clause}", last.start, end or last.end,
                                     last.origin, last.carried_from)
                 continue
+            # The precision guard: words the speech model doubted are not a contract until
+            # the member has checked them (marked tentative: review shows it, and it does
+            # not count as a contract).
+            doubted = confidence.unsure(cand.action, confidence.of_action(cand.action, heard))
+            if doubted:
+                self.stats.unsure += 1
             text_out, origin = self.rephrase(cand)
-            out.append(DraftItem(text_out, said_due or next_meeting, cand.tentative, cand.clause,
-                                 start, end, origin))
+            out.append(DraftItem(text_out, said_due or next_meeting, cand.tentative or doubted,
+                                 cand.clause, start, end, origin))
         return _dedupe(out)
 
 

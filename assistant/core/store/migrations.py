@@ -244,3 +244,18 @@ def m005_first_heard(db: sqlite3.Connection) -> None:
         )
         """
     )
+
+
+@migration
+def m006_heard_probabilities(db: sqlite3.Connection) -> None:
+    # What the speech model heard in each stored utterance and how sure it was of each
+    # word (JSON [[word, probability], ...], core/drafting/confidence.py), for the
+    # drafter's precision guard; NULL when not known (a script's words, older rows).
+    # It is part of the row, so every erasure and purge of the text covers it too.
+    run_script(
+        db,
+        """
+        ALTER TABLE transcript_segments ADD COLUMN heard TEXT;
+        ALTER TABLE first_heard ADD COLUMN heard TEXT
+        """
+    )

@@ -81,6 +81,7 @@ class TranscriptSegment:
     start: float
     end: float
     text: str
+    heard: str | None = None  # the speech model's words and probabilities (JSON), if known
 
 
 @dataclass(frozen=True)
@@ -473,14 +474,20 @@ class Store(AudioListing, PrivacyRecords):
     def add_segments(
         self, mid: int,
         segments: Iterable[tuple[int | None, int | None, str | None, float, float, str]],
+        heard: Sequence[str | None] | None = None,
     ) -> None:
-        """Each row: (turn_id, member_id, agenda segment, start, end, text)."""
+        """Each row: (turn_id, member_id, agenda segment, start, end, text); `heard`, if
+        given, holds each row's words as the speech model heard them (JSON, or None)."""
+        rows = list(segments)
+        extra = list(heard) if heard is not None else [None] * len(rows)
+        if len(extra) != len(rows):
+            raise ValueError("add_segments: one `heard` entry per row")
         with self.tx() as db:
             db.executemany(
                 "INSERT INTO transcript_segments "
-                "(meeting_id, turn_id, member_id, segment, start, end, text) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [(mid, *s) for s in segments],
+                "(meeting_id, turn_id, member_id, segment, start, end, text, heard) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [(mid, *s, h) for s, h in zip(rows, extra, strict=True)],
             )
 
     def has_segments(self, mid: int) -> bool:
@@ -490,22 +497,31 @@ class Store(AudioListing, PrivacyRecords):
 
     def segments(self, mid: int) -> list[TranscriptSegment]:
         rows = self.db.execute(
-            "SELECT id, meeting_id, turn_id, member_id, segment, start, end, text "
+            "SELECT id, meeting_id, turn_id, member_id, segment, start, end, text, heard "
             "FROM transcript_segments WHERE meeting_id = ? ORDER BY start, id", (mid,))
         return [TranscriptSegment(*r) for r in rows]
 
     def add_first_heard(self, mid: int,
-                        rows: Iterable[tuple[int | None, int | None, float, float, str]]) -> None:
+                        rows: Iterable[tuple[int | None, int | None, float, float, str]],
+                        heard: Sequence[str | None] | None = None) -> None:
         """The contracts turns as first heard; each row: (turn_id, member_id, start, end,
-        text). Kept until every member is drafted (`clear_first_heard`)."""
+        text), and `heard` as in `add_segments`. Kept until every member is drafted
+        (`clear_first_heard`)."""
+        rows = list(rows)
+        extra = list(heard) if heard is not None else [None] * len(rows)
+        if len(extra) != len(rows):
+            raise ValueError("add_first_heard: one `heard` entry per row")
         with self.tx() as db:
             db.executemany("INSERT INTO first_heard (meeting_id, turn_id, member_id, start, "
-                           "end, text) VALUES (?, ?, ?, ?, ?, ?)", [(mid, *r) for r in rows])
+                           "end, text, heard) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                           [(mid, *r, h) for r, h in zip(rows, extra, strict=True)])
 
-    def first_heard(self, mid: int) -> list[tuple[int | None, int | None, float, float, str]]:
-        rows = self.db.execute("SELECT turn_id, member_id, start, end, text FROM first_heard "
-                               "WHERE meeting_id = ? ORDER BY start, id", (mid,))
-        return [(r[0], r[1], float(r[2]), float(r[3]), str(r[4])) for r in rows]
+    def first_heard(self, mid: int) -> list[
+            tuple[int | None, int | None, float, float, str, str | None]]:
+        """Rows (turn_id, member_id, start, end, text, heard)."""
+        rows = self.db.execute("SELECT turn_id, member_id, start, end, text, heard "
+                               "FROM first_heard WHERE meeting_id = ? ORDER BY start, id", (mid,))
+        return [(r[0], r[1], float(r[2]), float(r[3]), str(r[4]), r[5]) for r in rows]
 
     def clear_first_heard(self, mid: int) -> None:
         with self.tx() as db:
