@@ -294,3 +294,32 @@ def test_the_contracts_model_prepared_at_the_start_is_the_one_used() -> None:
         session.drafts.spans(ana, "contracts", [(1.5, 5.0)]), lambda: Drafter(None),
         "prompted", refiner=lambda: (_ for _ in ()).throw(AssertionError("built twice")))
     assert done.items == 1 and len(better.calls) == 1 and live.calls == []
+
+
+class Doubting(Scripted):
+    """As Scripted, but the model doubts every word after the opener ("I will")."""
+
+    def transcribe(self, audio, offset=0.0, progress=None, prompt=None):  # type: ignore[no-untyped-def]
+        out = super().transcribe(audio, offset, progress, prompt)
+        return [SpeechSegment(s.start, s.end, s.text, tuple(
+            Word(w.start, w.end, w.word, 1.0 if k < 2 else 0.1) for k, w in enumerate(s.words)))
+            for s in out]
+
+
+def test_a_turn_heard_with_doubt_is_drafted_live_as_at_the_end_marked_for_review() -> None:
+    said = [(2.0, 4.0, "I will read five paper on rent shipped paper.")]
+    session, _t = _session(said)
+    session.transcriber = Doubting(said)
+    store, mid = session.store, session.meeting.id
+    ana, _ben = session.member_ids
+    store.add_turns(mid, [(ana, "contracts", 1.5, 5.0)])
+    drafts = session.drafts
+    spans = drafts.spans(ana, "contracts", [(1.5, 5.0)])
+    drafts.begin()
+    done = drafts.contracts_turn(spans, lambda: Drafter(None), "prompted")
+    assert done.items == 1
+    (item,) = store.items(mid, ana)
+    assert item.tentative and "paper" in item.text.lower()
+    # What the end of the meeting is handed keeps the doubt, so it drafts the same.
+    (heard,) = drafts.refined[spans[0].turn_id]
+    assert heard.heard and all(p == 0.1 for _w, p in heard.heard[2:])
