@@ -22,7 +22,7 @@ A segment whose phrases go to two turns is split between them.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from assistant.core.drafting import confidence
 from assistant.core.speech.types import SpeechSegment, Word
@@ -53,8 +53,9 @@ class Utterance:
     end: float
     text: str
     # What the speech model heard and how sure it was (core/drafting/confidence.py);
-    # empty when not known (a script's own words), which counts as sure.
-    heard: confidence.Heard = ()
+    # empty when not known (a script's own words), which counts as sure. Not part of an
+    # utterance's identity: the same words at the same times are the same utterance.
+    heard: confidence.Heard = field(default=(), compare=False)
 
 
 def _turn_for(t: float, turns: Sequence[TurnSpan]) -> TurnSpan | None:
