@@ -238,6 +238,11 @@ class LiveDrafts:
             self._refiner_asked = True
         return self._refiner or live
 
+    @property
+    def refiner_model(self) -> Transcriber | None:
+        """The contracts pass's own model once built (the end of the meeting reuses it)."""
+        return self._refiner
+
     def prepare(self, refiner: Callable[[], Transcriber | None]) -> None:
         """Build the contracts pass's model now (a worker, at the start of the meeting), so
         the first contracts turn's draft does not wait for it to load."""

@@ -294,6 +294,7 @@ def test_the_contracts_model_prepared_at_the_start_is_the_one_used() -> None:
         session.drafts.spans(ana, "contracts", [(1.5, 5.0)]), lambda: Drafter(None),
         "prompted", refiner=lambda: (_ for _ in ()).throw(AssertionError("built twice")))
     assert done.items == 1 and len(better.calls) == 1 and live.calls == []
+    assert session.drafts.refiner_model is better  # what the end of the meeting reuses
 
 
 class Doubting(Scripted):

@@ -123,8 +123,11 @@ class EndScreen(BaseScreen):
                         post(ProgressReported("finishing drafts", fraction))
                 session.drafts.finish(waited)
             live_model = session.transcriber if session is not None else None
+            # The models the meeting already loaded, not a second copy of each.
+            built = session.drafts.refiner_model if session is not None else None
             models = processing.Models(lambda: live_model or self.pmc.transcriber_factory(),
-                                       self.pmc.drafter_factory, self.pmc.refiner_factory)
+                                       self.pmc.drafter_factory,
+                                       lambda: built or self.pmc.refiner_factory())
             listener = _Posting(post)
             heard = None
             if session is not None and store.meeting(self.meeting_id).status == MeetingStatus.OPEN \
