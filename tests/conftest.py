@@ -63,6 +63,12 @@ def tiny_en_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
+def base_dir() -> Path:
+    """whisper-base: the default install's model for the contracts second pass."""
+    return _model("whisper-base")
+
+
+@pytest.fixture(scope="session")
 def smollm_path() -> Path:
     return _model("smollm2-135m")
 
