@@ -233,10 +233,14 @@ class LiveDrafts:
                   refiner: Callable[[], Transcriber | None] | None) -> Transcriber:
         """The contracts pass's model: built once (`prepare`, or the first contracts turn;
         a worker, under `_one`), then kept; the live model when there is none."""
-        if not self._refiner_asked and refiner is not None:
+        if refiner is not None:
+            self._ask(refiner)
+        return self._refiner or live
+
+    def _ask(self, refiner: Callable[[], Transcriber | None]) -> None:
+        if not self._refiner_asked:
             self._refiner = refiner()
             self._refiner_asked = True
-        return self._refiner or live
 
     @property
     def refiner_model(self) -> Transcriber | None:
@@ -247,9 +251,7 @@ class LiveDrafts:
         """Build the contracts pass's model now (a worker, at the start of the meeting), so
         the first contracts turn's draft does not wait for it to load."""
         with self._one:
-            if not self._refiner_asked:
-                self._refiner = refiner()
-                self._refiner_asked = True
+            self._ask(refiner)
 
     def _contracts(self, done: TurnDone, member_id: int, transcriber: Transcriber,
                    spans: Sequence[TurnSpan], drafter: Callable[[], Drafter],

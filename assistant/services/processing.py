@@ -620,8 +620,7 @@ def process(store: Store, meeting_id: int, models: Models, *, contract_pass: str
                 return
         # A first pass already made needs a transcriber only for the second pass.
         listen = heard is None
-        refine = (needs_second_pass(contract_pass, pieces) if heard is None
-                  else needs_second_pass(contract_pass, heard.pieces))
+        refine = needs_second_pass(contract_pass, pieces if heard is None else heard.pieces)
         models.load(listener, transcriber=listen, refiner=refine,
                     drafter=bool(to_draft(store, meeting_id)))
         if heard is None:

@@ -97,16 +97,23 @@ def test_the_drafter_marks_a_doubted_draft_tentative_and_keeps_a_clear_one() -> 
     assert [i.tentative for i in plain] == [False, False]
 
 
-def test_the_probabilities_survive_the_stored_transcript_and_its_first_hearing() -> None:
+def _meeting(seconds: float):  # type: ignore[no-untyped-def]
+    """A meeting of one member, Ana, with one contracts turn of `seconds`."""
     from assistant.core.store.store import Store
-    from assistant.services import processing
 
     store = Store(":memory:")
     circle = store.create_circle("C", ["Ana"])
     ana = store.members(circle)[0]
     m = store.create_meeting(circle, "2026-03-05", "2026-03-19", "live")
     store.set_attendance(m.id, {ana.id: True})
-    store.add_turns(m.id, [(ana.id, "contracts", 0.0, 9.0)])
+    store.add_turns(m.id, [(ana.id, "contracts", 0.0, seconds)])
+    return store, m, ana
+
+
+def test_the_probabilities_survive_the_stored_transcript_and_its_first_hearing() -> None:
+    from assistant.services import processing
+
+    store, m, ana = _meeting(9.0)
     span = processing.spans_for(store, m.id)[0]
     h = _heard("I will feed again", [0.9, 0.9, 0.12, 0.7])
     said = [Utterance(span, 0.5, 2.5, "I will feed again", h)]
@@ -130,15 +137,9 @@ class Garbling:
 
 
 def test_the_second_pass_keeps_what_it_heard_and_the_flow_marks_the_doubted_draft() -> None:
-    from assistant.core.store.store import Store
     from assistant.services import processing
 
-    store = Store(":memory:")
-    circle = store.create_circle("C", ["Ana"])
-    ana = store.members(circle)[0]
-    m = store.create_meeting(circle, "2026-03-05", "2026-03-19", "live")
-    store.set_attendance(m.id, {ana.id: True})
-    store.add_turns(m.id, [(ana.id, "contracts", 0.0, 6.0)])
+    store, m, ana = _meeting(6.0)
     models = processing.Models(Garbling, lambda: Drafter(None))
     audio = [(0.0, np.full(6 * RATE, 0.1, dtype=np.float32))]
     processing.process(store, m.id, models, contract_pass="plain", audio=audio)
