@@ -125,6 +125,7 @@ def _eval_folder(a: argparse.Namespace, paths: list[Path]) -> int:
     """Scripts (or folders of them) rendered per condition, scored per condition and class."""
     from assistant.cli.progress import Bar
     from assistant.core import models
+    from assistant.core.speech.runtime import resolve_compute_type
     from assistant.core.speech.types import DECODING
     from assistant.core.store.store import Store
     from assistant.services import evaluation, parts
@@ -140,7 +141,11 @@ def _eval_folder(a: argparse.Namespace, paths: list[Path]) -> int:
         if not bar.tty:
             print(line, file=sys.stderr, flush=True)
 
-    refined = parts.contract_model_name(settings)  # the contracts pass's own model, if any
+    refined = parts.refiner_model_name(settings)  # the contracts pass's own model, if any
+    # Transcripts differ between compute types, so remembered ones are kept apart; int8,
+    # the one compute type before it was a setting, keeps the key it had then.
+    ct = resolve_compute_type(settings.compute_type)
+    kind = "" if ct == "int8" or settings.whisper_backend != "faster-whisper" else f"|{ct}"
     # Each meeting gets its own in-memory store; the temporary home keeps anything else
     # a run might write away from the user's data.
     with TemporaryHome(False):
@@ -150,12 +155,13 @@ def _eval_folder(a: argparse.Namespace, paths: list[Path]) -> int:
             drafter=lambda: parts.build_drafter(settings), progress=bar,
             contract_pass=settings.contract_pass, say=say,
             reuse_asr=((f"{settings.whisper_model}|{settings.whisper_backend}|"
-                        f"{settings.language}|{settings.beam_size}|{DECODING}",
+                        f"{settings.language}|{settings.beam_size}|{DECODING}{kind}",
                         models.resolve(settings.whisper_model, "speech"))
                        if a.reuse_asr else None),
             refiner=(lambda: parts.build_refiner(settings)) if refined else None,
             reuse_refiner=((f"{refined}|{settings.whisper_backend}|"
-                            f"{settings.language}|{settings.beam_size}|{DECODING}",
+                            f"{settings.language}|{settings.contract_beam_size}|{DECODING}"
+                            f"{kind}",
                             models.resolve(refined, "speech"))
                            if a.reuse_asr and refined else None))
     bar.close()

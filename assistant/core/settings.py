@@ -13,6 +13,7 @@ from pathlib import Path
 
 from assistant.core import locations
 from assistant.core.errors import PMCError
+from assistant.core.speech.runtime import COMPUTE_TYPES
 
 DEFAULTS_DOC = """\
 # Circle Assistant settings. Every key is optional; shown are the defaults.
@@ -21,6 +22,8 @@ DEFAULTS_DOC = """\
 # llm_model = "smollm2-135m"         # a name from `pmc models list`, or a .gguf file
 # language = "en"
 # beam_size = 1                      # 1 = greedy decoding, fastest on a laptop
+# compute_type = "auto"              # faster-whisper: auto (float32 on AMD CPUs, int8 on
+#                                   # Intel's, as measured fastest), int8, float32
 # threads = 0                        # 0 = all available cores
 # use_llm = true                     # false: contracts are the members' own words only
 # next_meeting_days = 14             # a new circle's cadence (every other week); each
@@ -28,6 +31,7 @@ DEFAULTS_DOC = """\
 # contract_pass = "prompted"         # second pass over contracts turns: prompted, plain, off
 # contract_model = "auto"            # model of that second pass: "auto" = whisper-base when
 #                                   # installed, else whisper_model; or a name or directory
+# contract_beam_size = 1             # beam of that second pass (a few minutes of audio)
 # room_source = ""                   # sound source of the room; "" = the default (pmc devices)
 # call_source = ""                   # a video circle's call: the monitor of the output device
 """
@@ -45,8 +49,10 @@ class Settings:
     next_meeting_days: int = 14
     contract_pass: str = "prompted"
     contract_model: str = "auto"
+    contract_beam_size: int = 1
     room_source: str = ""
     call_source: str = ""
+    compute_type: str = "auto"
 
 
 def parse(text: str, source: str = "settings") -> Settings:
@@ -71,11 +77,14 @@ def parse(text: str, source: str = "settings") -> Settings:
             )
         values[key] = value
     settings = Settings(**values)  # type: ignore[arg-type]
-    if settings.beam_size < 1 or settings.threads < 0 or not 1 <= settings.next_meeting_days <= 365:
-        raise PMCError(f"{source}: beam_size >= 1, threads >= 0, next_meeting_days >= 1 "
-                       "and <= 365")
+    if (min(settings.beam_size, settings.contract_beam_size) < 1 or settings.threads < 0
+            or not 1 <= settings.next_meeting_days <= 365):
+        raise PMCError(f"{source}: beam_size and contract_beam_size >= 1, threads >= 0, "
+                       "next_meeting_days >= 1 and <= 365")
     if settings.contract_pass not in ("prompted", "plain", "off"):
         raise PMCError(f"{source}: contract_pass must be 'prompted', 'plain' or 'off'")
+    if settings.compute_type not in COMPUTE_TYPES:
+        raise PMCError(f"{source}: compute_type must be one of {', '.join(COMPUTE_TYPES)}")
     if settings.whisper_backend not in ("faster-whisper", "openai-whisper"):
         raise PMCError(f"{source}: whisper_backend must be 'faster-whisper' or 'openai-whisper'")
     return settings

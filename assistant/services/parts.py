@@ -98,11 +98,14 @@ def is_new_home() -> bool:
 
 
 def build_transcriber(settings: Settings, model: str | None = None,
-                      backend: str | None = None) -> Transcriber:
+                      backend: str | None = None, beam_size: int | None = None) -> Transcriber:
     path = models.resolve(model or settings.whisper_model, "speech")
-    return make_transcriber(path, backend or settings.whisper_backend,
-                            language=settings.language, beam_size=settings.beam_size,
-                            threads=settings.threads)
+    backend = backend or settings.whisper_backend
+    # The compute type is faster-whisper's; openai-whisper computes in float32 always.
+    extra = {"compute_type": settings.compute_type} if backend == "faster-whisper" else {}
+    return make_transcriber(path, backend, language=settings.language,
+                            beam_size=beam_size or settings.beam_size,
+                            threads=settings.threads, **extra)
 
 
 # The contracts second pass hears only the contracts turns (a few minutes of a meeting), so
@@ -123,6 +126,16 @@ def contract_model_name(settings: Settings, model: str | None = None) -> str | N
     return name if name and name != (model or settings.whisper_model) else None
 
 
+def refiner_model_name(settings: Settings, model: str | None = None) -> str | None:
+    """The model the contracts pass builds for itself, or None when it uses the meeting's
+    transcriber as it is: the contracts model, or the meeting's own model when only the
+    beam differs."""
+    name = contract_model_name(settings, model)
+    if name is None and settings.contract_beam_size != settings.beam_size:
+        return model or settings.whisper_model
+    return name
+
+
 def build_refiner(settings: Settings, model: str | None = None,
                   backend: str | None = None) -> Transcriber | None:
     """The contracts second pass's own transcriber, or None: it uses the meeting's.
@@ -131,11 +144,11 @@ def build_refiner(settings: Settings, model: str | None = None,
     passed over for the meeting's own model rather than stop the meeting's drafting; a
     model named in the settings fails with the line saying how to fix it.
     """
-    name = contract_model_name(settings, model)
+    name = refiner_model_name(settings, model)
     if not name:
         return None
     try:
-        return build_transcriber(settings, name, backend)
+        return build_transcriber(settings, name, backend, settings.contract_beam_size)
     except PMCError:
         if settings.contract_model == "auto":
             return None

@@ -219,6 +219,9 @@ def _slice(pieces: Sequence[Piece], start: float, end: float) -> Piece:
     return max(start, p_start), samples[a:b]
 
 
+REFINED_SEGMENTS = ("contracts",)
+
+
 def refine_contracts(transcriber: Transcriber, pieces: Sequence[Piece],
                      utterances: list[Utterance], context: dict[int, str] | None,
                      progress: Progress = _noop, done: Collection[int] = ()) -> list[Utterance]:
@@ -238,7 +241,7 @@ def refine_contracts(transcriber: Transcriber, pieces: Sequence[Piece],
     neighbour's and misplace them by seconds (recall 0.78 -> 0.56).
     """
     turns = {u.turn.turn_id: u.turn for u in utterances
-             if u.turn and u.turn.segment == "contracts" and u.turn.member_id is not None
+             if u.turn and u.turn.segment in REFINED_SEGMENTS and u.turn.member_id is not None
              and u.turn.turn_id not in done}
     out = [u for u in utterances if not (u.turn and u.turn.turn_id in turns)]
     if turns:

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from assistant.core.settings import Settings
+from assistant.core.speech import runtime
 from assistant.services import parts
 
 pytestmark = pytest.mark.model
@@ -24,6 +25,10 @@ def test_the_default_contracts_model_is_whisper_base_and_hears_speech(
 
     assert isinstance(refiner, FasterWhisperTranscriber), "auto did not pick whisper-base"
     assert Path(refiner.model_dir) == base_dir != tiny_en_dir
+    # "auto" compute type: the one measured fastest with this CPU's matrix library, and
+    # the contracts pass's own beam.
+    assert refiner.model.model.compute_type == runtime.default_compute_type()
+    assert refiner.beam_size == Settings().contract_beam_size
     audio = load(shared_dir / "data" / "speech" / "jfk.flac")
     said = " ".join(s.text for s in refiner.transcribe(np.asarray(audio, np.float32),
                                                        prompt="Words: country."))

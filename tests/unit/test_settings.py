@@ -161,3 +161,18 @@ def test_contract_model_auto_takes_base_only_when_installed(
     assert parts.build_refiner(Settings()) is None  # fails its check: the meeting's model
     with pytest.raises(PMCError, match="sha256"):
         parts.build_refiner(named)
+
+
+def test_contract_beam_gives_the_contracts_pass_its_own_transcriber(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from assistant.services import parts
+
+    monkeypatch.setenv("PMC_MODELS_DIR", str(tmp_path / "none"))  # base not installed
+    assert parts.refiner_model_name(Settings(contract_beam_size=1)) is None
+    # Only the beam differs: the meeting's model, built again with the contracts beam.
+    assert parts.refiner_model_name(Settings(contract_beam_size=5)) == "whisper-tiny.en"
+    assert parts.refiner_model_name(Settings(contract_beam_size=5),
+                                    model="whisper-base") == "whisper-base"
+    assert parts.refiner_model_name(Settings(beam_size=5, contract_beam_size=5)) is None
+    with pytest.raises(PMCError, match="contract_beam_size >= 1"):
+        settings_mod.parse("contract_beam_size = 0")

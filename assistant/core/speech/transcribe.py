@@ -19,7 +19,7 @@ import numpy as np
 from assistant.core.audio import decode as audio_mod
 from assistant.core.errors import PMCError
 from assistant.core.speech.mel import precise_features
-from assistant.core.speech.runtime import prepare_for_speech
+from assistant.core.speech.runtime import prepare_for_speech, resolve_compute_type
 from assistant.core.speech.types import (
     DECODING,
     DecodingOptions,
@@ -58,13 +58,15 @@ class FasterWhisperTranscriber:
     name = "faster-whisper"
 
     def __init__(self, model_dir: Path, *, language: str | None = "en", beam_size: int = 1,
-                 threads: int = 0, compute_type: str = "int8",
+                 threads: int = 0, compute_type: str = "auto",
                  decoding: DecodingOptions = DECODING) -> None:
         from faster_whisper import BatchedInferencePipeline, WhisperModel
 
         prepare_for_speech()  # numpy's BLAS on one thread (runtime.py, measured there)
+        self.compute_type = resolve_compute_type(compute_type)  # "auto": runtime.py
         try:
-            self.model = WhisperModel(str(model_dir), device="cpu", compute_type=compute_type,
+            self.model = WhisperModel(str(model_dir), device="cpu",
+                                      compute_type=self.compute_type,
                                       cpu_threads=threads or default_threads(), num_workers=1,
                                       local_files_only=True)
         except (RuntimeError, ValueError, OSError) as exc:
