@@ -1,4 +1,5 @@
-"""Benchmark 1: batch transcription, faster-whisper int8 vs openai-whisper fp32, same weights.
+"""Benchmark 1: batch transcription, faster-whisper (the app's compute type: int8 on Intel,
+float32 elsewhere; core/speech/runtime.py) vs openai-whisper fp32, same weights.
 
 Both backends run Whisper tiny.en: faster-whisper reads the pulled CTranslate2
 directory, openai-whisper the checkpoint `pmc models convert` rebuilt from it. Each run

@@ -206,8 +206,13 @@ def isa() -> dict[str, Any]:
     except OSError:
         flags = []
     forced = os.environ.get("CT2_FORCE_CPU_ISA") or None
+    from assistant.core.speech import runtime
+
+    # The vendor decides CTranslate2's matrix library (MKL on Intel, oneDNN elsewhere) and
+    # with it the app's "auto" compute type for faster-whisper.
     return {"flags": flags, "forced": forced, "kernels": isa_name(flags, forced),
-            "native": isa_name(flags)}
+            "native": isa_name(flags), "vendor": runtime.cpu_vendor(),
+            "compute_type": runtime.default_compute_type()}
 
 
 def machine() -> dict[str, Any]:

@@ -12,7 +12,7 @@ from typing import Any
 from benchmarks.common import mb
 
 TITLES = {
-    "batch": "1. Batch transcription: faster-whisper int8 vs openai-whisper fp32 (tiny.en)",
+    "batch": "1. Batch transcription: faster-whisper vs openai-whisper fp32 (tiny.en)",
     "accuracy": "2. Accuracy beside speed: tiny.en vs base (faster-whisper)",
     "live": "3. Live transcription: lag and timer jitter",
     "drafting": "4. Contract drafting (SmolLM2-135M)",
@@ -159,7 +159,9 @@ def section(name: str, entry: dict[str, Any]) -> str:
     kernels = entry.get("isa", {}).get("kernels")
     meta = (f"_{entry['measured_at']}, commit {entry['git']}, {entry['mode']} run, "
             + (f"{kernels} kernels" + (" (forced)" if entry["isa"].get("forced") else "")
-               + ", " if kernels else "") +
+               + ", " if kernels else "")
+            + (f"faster-whisper {entry['isa']['compute_type']}, "
+               if entry.get("isa", {}).get("compute_type") else "") +
             f"load average {entry['loadavg_before']} → {entry['loadavg_after']}, "
             f"{entry['wall_s']:.0f} s wall_")
     # A caveat is written into results.json by hand when a run is known to be disturbed.

@@ -311,7 +311,7 @@ def speaker_context(store: Store, circle: Circle, meeting: Meeting,
     for member in store.members(circle):
         previous = store.open_items_before(circle, member.id, meeting.date, exclude=meeting.id)
         earlier = [u.text for u in utterances if u.turn and u.turn.member_id == member.id
-                   and u.turn.segment != "contracts"]
+                   and u.turn.segment not in REFINED_SEGMENTS]
         text = " ".join([i.text for i in previous] + earlier)
         vocab = dict.fromkeys(w for w in words(text) if w not in STOPWORDS and len(w) > 2)
         context[member.id] = ("Words: " + " ".join([member.name, *vocab]) + ".")[:600]
