@@ -47,7 +47,7 @@ def import_meeting(store: Store, circle: Circle, audio_path: Path, timeline_path
     if contract_pass != "off" and any(x.segment == "contracts" for x in turns):
         models.refiner()  # a missing contracts model fails now, not after transcribing
     keep = [(max(0.0, x.start - REFINE_PAD), x.end + REFINE_AFTER) for x in turns
-            if x.segment == "contracts"]
+            if x.segment in processing.REFINED_SEGMENTS]
     result = transcribe_path(t, audio_path, lambda done, total: progress(
         "transcribing", done / total if total else 0.0), keep=keep if contract_pass != "off"
         else ())
