@@ -300,8 +300,7 @@ def reach(turn: TurnSpan, utterances: Sequence[Utterance],
 
 def speaker_context(store: Store, circle: Circle, meeting: Meeting,
                     utterances: Sequence[Utterance]) -> dict[int, str]:
-    """Per member: a glossary of their name, previous contracts and earlier words, then the
-    circle's other contracts of its earlier meetings.
+    """Per member: a glossary of their name, previous contracts and earlier words.
 
     A plain word list rather than running text: as running text the decoder tends
     to continue the prompt's sentence and drop the first sound of the turn ("send"
@@ -309,19 +308,11 @@ def speaker_context(store: Store, circle: Circle, meeting: Meeting,
     list after "Words:" only biases vocabulary.
     """
     context: dict[int, str] = {}
-    # Then the circle's other contracts, latest meeting first: members of one circle share
-    # a field's terms (measured on 12 dev scripts: more contracts found and fewer drafted
-    # wrongly, clean and room; benchmarks/RESULTS.md). The member's own words come first,
-    # so the length cap cuts the circle's, never theirs.
-    earlier_meetings = sorted((m for m in store.meetings(circle)
-                               if m.date < meeting.date and m.id != meeting.id),
-                              key=lambda m: m.date, reverse=True)
-    shared = [i.text for m in earlier_meetings for i in store.items(m.id)]
     for member in store.members(circle):
         previous = store.open_items_before(circle, member.id, meeting.date, exclude=meeting.id)
         earlier = [u.text for u in utterances if u.turn and u.turn.member_id == member.id
                    and u.turn.segment not in REFINED_SEGMENTS]
-        text = " ".join([i.text for i in previous] + earlier + shared)
+        text = " ".join([i.text for i in previous] + earlier)
         vocab = dict.fromkeys(w for w in words(text) if w not in STOPWORDS and len(w) > 2)
         context[member.id] = ("Words: " + " ".join([member.name, *vocab]) + ".")[:600]
     return context

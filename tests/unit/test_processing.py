@@ -423,26 +423,3 @@ def test_a_refiner_factory_that_gives_none_means_the_transcriber() -> None:
     assert t.calls == 3 and asked == [1]  # asked once, then the transcriber is kept
     assert models.refiner() is t and asked == [1]
 
-
-def test_the_contracts_prompt_holds_the_members_words_then_the_circles_latest_first() -> None:
-    from assistant.core.store.store import Store
-    from assistant.services.processing import speaker_context
-
-    store = Store(":memory:")
-    circle = store.create_circle("C", ["Ana", "Ben"])
-    ana, ben = store.members(circle)
-    older = store.create_meeting(circle, "2026-02-05", "2026-02-19", "manual", "closed")
-    store.add_item(older.id, ben.id, "Calibrate the spectrograph", status="approved")
-    last = store.create_meeting(circle, "2026-02-19", "2026-03-05", "manual", "closed")
-    store.add_item(last.id, ana.id, "Submit the abstract", status="approved")
-    store.add_item(last.id, ben.id, "Order the microscope", status="approved")
-    meeting = store.create_meeting(circle, "2026-03-05", "2026-03-19", "live", "open")
-    later = store.create_meeting(circle, "2026-03-19", "2026-04-02", "manual", "closed")
-    store.add_item(later.id, ben.id, "Nothing from the future", status="approved")
-    context = speaker_context(store, circle, meeting, [])
-    words = context[ana.id].removeprefix("Words: ").removesuffix(".").split()
-    # Her name and her own open contract first, then the circle's: last meeting's before
-    # the one before it; never a later meeting's, and each word once.
-    assert words == ["Ana", "submit", "abstract", "order", "microscope", "calibrate",
-                     "spectrograph"], words
-    assert context[ben.id] == "Words: Ben order microscope submit abstract calibrate spectrograph."
