@@ -1,7 +1,8 @@
 """Importing a recorded meeting: a sound file and a turn log in, a drafted meeting out.
 
 The inputs are checked before any model loads, and the file is transcribed as it is
-decoded (only the audio around contracts turns is kept, for the second pass). Then the
+decoded (only the audio around contracts and report-back turns is kept, for the second
+pass). Then the
 meeting is created and run through the one processing flow (services/processing.py) inside
 one transaction, so a bad input or a crash mid-way never leaves half a meeting in the store.
 """
@@ -44,7 +45,7 @@ def import_meeting(store: Store, circle: Circle, audio_path: Path, timeline_path
     progress("loading models", 0.0)
     models = processing.Models(transcriber, drafter, refiner)
     t, _d = models.transcriber(), models.drafter()
-    if contract_pass != "off" and any(x.segment == "contracts" for x in turns):
+    if contract_pass != "off" and any(x.segment in processing.REFINED_SEGMENTS for x in turns):
         models.refiner()  # a missing contracts model fails now, not after transcribing
     keep = [(max(0.0, x.start - REFINE_PAD), x.end + REFINE_AFTER) for x in turns
             if x.segment in processing.REFINED_SEGMENTS]

@@ -423,3 +423,18 @@ def test_a_refiner_factory_that_gives_none_means_the_transcriber() -> None:
     assert t.calls == 3 and asked == [1]  # asked once, then the transcriber is kept
     assert models.refiner() is t and asked == [1]
 
+
+
+def test_a_report_back_turn_is_heard_again_with_its_prompt_and_one_without_audio_is_kept(
+        ) -> None:
+    report = TurnSpan(1, 7, "Ana", "report_back", 10.0, 20.0)
+    challenge = TurnSpan(2, 7, "Ana", "challenges", 20.5, 26.0)
+    later = TurnSpan(3, 8, "Ben", "report_back", 40.0, 45.0)  # no audio held for it
+    first = [Utterance(report, 10.0, 20.0, "misheard"), Utterance(challenge, 20.5, 26.0, "as is"),
+             Utterance(later, 40.0, 45.0, "first hearing")]
+    t = EchoTranscriber()
+    out = refine_contracts(t, [_ramp(9.0, 12.0), _ramp(19.5, 7.5)], first,
+                           {7: "Words: Ana survey.", 8: "Words: Ben."})
+    texts = {u.turn.turn_id: u.text for u in out if u.turn}
+    assert texts == {1: "committed", 2: "as is", 3: "first hearing"}
+    assert t.prompts == ["Words: Ana survey."]
