@@ -221,7 +221,7 @@ def _slice(pieces: Sequence[Piece], start: float, end: float) -> Piece:
 
 # The turns heard again with the contracts model and a prompt of the speaker's words: the
 # contracts, and the report-back, where members speak of their previous contracts (measured
-# on 12 dev scripts: report-back right 75 -> 83 of 92 clean, 61 -> 77 in the room;
+# on 12 dev scripts: report-back right 75 -> 78 of 92 clean, 61 -> 73 in the room;
 # benchmarks/RESULTS.md, session 8). Only turns whose audio the flow holds are heard again:
 # after a live meeting that is the contracts turns (report-back was heard during it).
 REFINED_SEGMENTS = ("contracts", "report_back")
