@@ -22,8 +22,8 @@ DEFAULTS_DOC = """\
 # llm_model = "smollm2-135m"         # a name from `pmc models list`, or a .gguf file
 # language = "en"
 # beam_size = 1                      # 1 = greedy decoding, fastest on a laptop
-# compute_type = "auto"              # faster-whisper: auto (float32 on AMD CPUs, int8 on
-#                                   # Intel's, as measured fastest), int8, float32
+# compute_type = "auto"              # faster-whisper: auto (float32 on x86 CPUs not made by
+#                                   # Intel, int8 on Intel's: measured fastest), int8, float32
 # threads = 0                        # 0 = all available cores
 # use_llm = true                     # false: contracts are the members' own words only
 # next_meeting_days = 14             # a new circle's cadence (every other week); each

@@ -230,7 +230,8 @@ REFINED_SEGMENTS = ("contracts", "report_back")
 def refine_contracts(transcriber: Transcriber, pieces: Sequence[Piece],
                      utterances: list[Utterance], context: dict[int, str] | None,
                      progress: Progress = _noop, done: Collection[int] = ()) -> list[Utterance]:
-    """Transcribe each contracts turn again, primed with what its speaker said before.
+    """Transcribe each contracts turn (and report-back turn: REFINED_SEGMENTS) again,
+    primed with what its speaker said before.
 
     The contract is the part of the meeting that is kept, and small Whisper models
     mishear uncommon words in it. Priming the decoder with the member's earlier
@@ -257,6 +258,10 @@ def refine_contracts(transcriber: Transcriber, pieces: Sequence[Piece],
         # Padding hears a clipped first consonant ("send" -> "end"); words are then kept
         # only if they fall inside the reach, so neighbours do not leak in.
         start, samples = _slice(pieces, max(0.0, first - REFINE_PAD), last + REFINE_PAD)
+        if turn.segment != "contracts" and (start > first or start + len(samples) / RATE < last):
+            # After a live meeting only the contracts turns' audio is read: a report-back
+            # turn next to one would be heard in part, and its part would replace it whole.
+            samples = samples[:0]
         prompt = (context or {}).get(turn.member_id or -1, "")
         segments = transcriber.transcribe(samples, offset=start, prompt=prompt) if len(
             samples) else []

@@ -430,11 +430,15 @@ def test_a_report_back_turn_is_heard_again_with_its_prompt_and_one_without_audio
     report = TurnSpan(1, 7, "Ana", "report_back", 10.0, 20.0)
     challenge = TurnSpan(2, 7, "Ana", "challenges", 20.5, 26.0)
     later = TurnSpan(3, 8, "Ben", "report_back", 40.0, 45.0)  # no audio held for it
+    # Only its last seconds held (a contracts turn's window after a live meeting): a part
+    # heard again must not replace the whole turn.
+    cut = TurnSpan(4, 9, "Cy", "report_back", 50.0, 60.0)
     first = [Utterance(report, 10.0, 20.0, "misheard"), Utterance(challenge, 20.5, 26.0, "as is"),
-             Utterance(later, 40.0, 45.0, "first hearing")]
+             Utterance(later, 40.0, 45.0, "first hearing"),
+             Utterance(cut, 50.0, 60.0, "the whole turn")]
     t = EchoTranscriber()
-    out = refine_contracts(t, [_ramp(9.0, 12.0), _ramp(19.5, 7.5)], first,
-                           {7: "Words: Ana survey.", 8: "Words: Ben."})
+    out = refine_contracts(t, [_ramp(9.0, 12.0), _ramp(19.5, 7.5), _ramp(57.0, 8.0)], first,
+                           {7: "Words: Ana survey.", 8: "Words: Ben.", 9: "Words: Cy."})
     texts = {u.turn.turn_id: u.text for u in out if u.turn}
-    assert texts == {1: "committed", 2: "as is", 3: "first hearing"}
+    assert texts == {1: "committed", 2: "as is", 3: "first hearing", 4: "the whole turn"}
     assert t.prompts == ["Words: Ana survey."]
