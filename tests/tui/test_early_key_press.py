@@ -80,8 +80,12 @@ async def test_a_contract_cut_by_an_early_key_press_is_drafted_whole(
         # Maya's words after the press are hers, in the stored transcript...
         said = {m.id: " ".join(s.text.lower() for s in store.segments(mid)
                                if s.member_id == m.id) for m in (maya, tom)}
-        assert "survey" in said[maya.id] and "march" in said[maya.id], said
+        # ("by March 20", her last words, is heard as "by March 20" or "'s 20" depending on
+        # the compute type and CPU: the test is who said them, not how they were heard.)
+        assert "survey" in said[maya.id] and "pilot" in said[maya.id], said
+        assert "20" in said[maya.id], said
         assert "pilot" not in said[tom.id] and "march" not in said[tom.id], said
+        assert "20" not in said[tom.id], said
         assert "labs" in said[tom.id], said
         # ...and the drafted item holds the whole commitment: what, to whom, by when.
         items = [i for i in store.items(mid, maya.id) if i.origin != "carry"]

@@ -426,7 +426,10 @@ def test_a_refiner_factory_that_gives_none_means_the_transcriber() -> None:
 
 
 def test_a_report_back_turn_is_heard_again_with_its_prompt_and_one_without_audio_is_kept(
-        ) -> None:
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from assistant.services import processing
+
+    monkeypatch.setattr(processing, "REFINED_SEGMENTS", ("contracts", "report_back"))
     report = TurnSpan(1, 7, "Ana", "report_back", 10.0, 20.0)
     challenge = TurnSpan(2, 7, "Ana", "challenges", 20.5, 26.0)
     later = TurnSpan(3, 8, "Ben", "report_back", 40.0, 45.0)  # no audio held for it
