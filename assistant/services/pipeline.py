@@ -1,10 +1,10 @@
 """Importing a recorded meeting: a sound file and a turn log in, a drafted meeting out.
 
 The inputs are checked before any model loads, and the file is transcribed as it is
-decoded (only the audio around contracts and report-back turns is kept, for the second
-pass). Then the
-meeting is created and run through the one processing flow (services/processing.py) inside
-one transaction, so a bad input or a crash mid-way never leaves half a meeting in the store.
+decoded (only the audio around the turns heard again, processing.REFINED_SEGMENTS, is
+kept, for the second pass). Then the meeting is created and run through the one processing
+flow (services/processing.py) inside one transaction, so a bad input or a crash mid-way
+never leaves half a meeting in the store.
 """
 
 from __future__ import annotations
