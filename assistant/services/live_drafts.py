@@ -5,8 +5,9 @@ When the timekeeper moves past a member's contracts turn, a worker (the UI's) ca
 is heard again with the contracts second pass (`processing.refine_contracts`, primed with
 the member's earlier words), drafted (`processing.analyse_member`) and written in one
 transaction (`processing.write_member`, `replace`: a turn said again replaces the drafts
-nobody approved yet). After a report-back turn, `report_back_turn` hears it and writes the
-suggested statuses, unconfirmed, for the timekeeper to confirm.
+nobody approved yet). After a report-back turn, `report_back_turn` hears it again the same
+way (primed with the member's previous contracts) and writes the suggested statuses,
+unconfirmed, for the timekeeper to confirm.
 
 A member's contract is drafted from all their contracts turns heard so far, as the end of
 the meeting would: their own planned turn, and what they added in someone else's (an
@@ -21,9 +22,10 @@ nothing) and hears those turns itself, as it does any contracts turn not drafted
 
 At the end, `heard_at_end` gives the processing flow what the meeting already heard: the
 live transcript, plus a fresh pass over only what the live pass never heard (audio before
-its model was loaded, windows it dropped or failed on), and the contracts turns heard again
-during the meeting, which are not heard a third time. Without a live transcript at all it
-gives None and the flow transcribes the whole recording, as after a crash.
+its model was loaded, windows it dropped or failed on), and the contracts and report-back
+turns heard again during the meeting, which are not heard a third time. Without a live
+transcript at all it gives None and the flow transcribes the whole recording, as after a
+crash.
 """
 
 from __future__ import annotations
@@ -258,21 +260,12 @@ class LiveDrafts:
                    contract_pass: str, key: Hashable | None) -> None:
         s = self.session
         store, meeting = s.store, s.store.meeting(s.meeting.id)
-        ids = {t.turn_id for t in spans if t.turn_id is not None}
-        pieces = self._turn_audio(min(t.start for t in spans) - processing.REFINE_PAD,
-                                  max(t.end for t in spans))
-        live = self._live_utterances()
-        others = [u for u in live if not (u.turn and u.turn.turn_id in ids)]
-        # The turn itself goes in empty: heard again here, whatever the live pass
-        # made of it (it may still be behind).
-        blank = [Utterance(t, t.start, t.end, "") for t in spans]
+        ids: set[int] = {t.turn_id for t in spans if t.turn_id is not None}
         # 'off' skips only the end's second pass; during the meeting the turn must
         # be heard once anyway, so it is heard plainly.
-        context = (processing.speaker_context(store, s.circle, meeting, others)
-                   if contract_pass == "prompted" else None)
-        heard = processing.refine_contracts(transcriber, pieces, others + blank,
-                                            context)
-        turn = [u for u in heard if u.turn and u.turn.turn_id in ids and u.text]
+        turn = self._hear_again(transcriber, spans, ids, contract_pass)
+        live = self._live_utterances()
+        others = [u for u in live if not (u.turn and u.turn.turn_id in ids)]
         if not turn:  # nothing heard again: the live words, if any
             turn = [u for u in live if u.turn and u.turn.turn_id in ids and u.text]
         # As the stored transcript will read (the end drafts from that).
@@ -305,31 +298,47 @@ class LiveDrafts:
         done.items = written or 0
         done.reports = len(analysis.reports)
 
-    def report_back_turn(self, spans: Sequence[TurnSpan],
-                         left_at: float | None = None) -> TurnDone:
-        """Hear one member's report-back turn, store the suggested statuses (a worker)."""
-        return self._turn("report_back", spans, left_at, lambda done, member_id, transcriber:
-                          self._report_back(done, member_id, transcriber, spans))
+    def report_back_turn(self, spans: Sequence[TurnSpan], left_at: float | None = None,
+                         contract_pass: str = "prompted",
+                         refiner: Callable[[], Transcriber | None] | None = None) -> TurnDone:
+        """Hear one member's report-back turn, store the suggested statuses (a worker).
+
+        The turn is heard as the end of the meeting would hear it again (a report-back turn
+        is in processing.REFINED_SEGMENTS): with the contracts pass's model, primed with
+        the member's name, previous contracts and earlier words; those words are kept
+        (`refined`), so the end does not hear it a third time. With `contract_pass` 'off'
+        it is heard plainly with the live model, and the end keeps the live transcript.
+        """
+        def body(done: TurnDone, member_id: int, transcriber: Transcriber) -> None:
+            again = contract_pass != "off" and "report_back" in processing.REFINED_SEGMENTS
+            model = self._refining(transcriber, refiner) if again else transcriber
+            self._report_back(done, member_id, model, spans,
+                              contract_pass if again else None)
+        return self._turn("report_back", spans, left_at, body)
 
     def _report_back(self, done: TurnDone, member_id: int, transcriber: Transcriber,
-                     spans: Sequence[TurnSpan]) -> None:
+                     spans: Sequence[TurnSpan], contract_pass: str | None) -> None:
+        """`contract_pass` None: heard plainly, as a first pass; otherwise heard again as the
+        end's second pass would ('prompted' or 'plain'), and kept for it."""
         s = self.session
-        store, meeting = s.store, s.meeting
+        store, meeting = s.store, s.store.meeting(s.meeting.id)
         previous = store.open_items_before(s.circle, member_id, meeting.date,
                                            exclude=meeting.id)
-        if not previous:
+        if not previous:  # nothing to report on: the end hears it with the rest
             done.skipped = "no contract from the last meeting"
             return
-        ids = {t.turn_id for t in spans if t.turn_id is not None}
-        pieces = s.recent_audio(min(t.start for t in spans) - HEAR_PAD,
-                                max(t.end for t in spans) + HEAR_PAD)
-        segments = processing.transcribe_pieces(transcriber, pieces)
-        turn = [u for u in attribute(segments, list(spans))
-                if u.turn and u.turn.turn_id in ids and u.text]
-        for tid in ids:
-            words = [u for u in turn if u.turn and u.turn.turn_id == tid]
-            if words:
-                self.report_heard[tid] = words
+        ids: set[int] = {t.turn_id for t in spans if t.turn_id is not None}
+        turn: list[Utterance] = []
+        if contract_pass is not None:
+            turn = self._hear_again(transcriber, spans, ids, contract_pass)
+            turn = processing.repair_words(store, s.circle, meeting, turn, transcriber)
+        again = bool(turn)  # else (its audio not all held, say) the end hears it itself
+        if not turn:
+            pieces = s.recent_audio(min(t.start for t in spans) - HEAR_PAD,
+                                    max(t.end for t in spans) + HEAR_PAD)
+            segments = processing.transcribe_pieces(transcriber, pieces)
+            turn = [u for u in attribute(segments, list(spans))
+                    if u.turn and u.turn.turn_id in ids and u.text]
         text = " ".join(u.text for u in turn)
         suggestions = [x for x in reportback.suggest(text, [(i.id, i.text)
                                                             for i in previous])
@@ -338,8 +347,32 @@ class LiveDrafts:
             if self._closed:
                 done.skipped = ENDED
                 return
+            for tid in ids:
+                words = [u for u in turn if u.turn and u.turn.turn_id == tid]
+                if words:
+                    self.report_heard[tid] = words
+                    if again:
+                        self.refined[tid] = words
             done.reports = processing.write_report_back(store, meeting.id,
                                                         suggestions)
+
+    def _hear_again(self, transcriber: Transcriber, spans: Sequence[TurnSpan],
+                    ids: set[int], contract_pass: str) -> list[Utterance]:
+        """A turn heard again as the end's second pass hears it (`refine_contracts`, the
+        turn's neighbours as first heard), waiting for a sentence still running on."""
+        s = self.session
+        meeting = s.store.meeting(s.meeting.id)
+        pieces = self._turn_audio(min(t.start for t in spans) - processing.REFINE_PAD,
+                                  max(t.end for t in spans))
+        others = [u for u in self._live_utterances()
+                  if not (u.turn and u.turn.turn_id in ids)]
+        # The turn itself goes in empty: heard again here, whatever the live pass
+        # made of it (it may still be behind).
+        blank = [Utterance(t, t.start, t.end, "") for t in spans]
+        context = (processing.speaker_context(s.store, s.circle, meeting, others)
+                   if contract_pass == "prompted" else None)
+        heard = processing.refine_contracts(transcriber, pieces, others + blank, context)
+        return [u for u in heard if u.turn and u.turn.turn_id in ids and u.text]
 
 
 # --- the end of the meeting -------------------------------------------------------------------
@@ -386,7 +419,7 @@ class EndHeard:
 
     heard: processing.Heard
     unheard: list[tuple[float, float]]
-    reheard_turns: int  # contracts turns the end's second pass still has to hear
+    reheard_turns: int  # turns the end's second pass still has to hear (REFINED_SEGMENTS)
 
 
 def heard_at_end(session: MeetingSession, transcriber: Callable[[], Transcriber],
@@ -402,8 +435,8 @@ def heard_at_end(session: MeetingSession, transcriber: Callable[[], Transcriber]
     store, mid = session.store, session.meeting.id
     drafts = session.drafts
     spans = processing.spans_for(store, mid)
-    todo = [t for t in spans if t.segment == "contracts" and t.member_id is not None
-            and t.turn_id not in drafts.refined]
+    todo = [t for t in spans if t.segment in processing.REFINED_SEGMENTS
+            and t.member_id is not None and t.turn_id not in drafts.refined]
     around = [(max(0.0, t.start - processing.REFINE_PAD), t.end + processing.REFINE_AFTER)
               for t in todo]
     # Only the chunks these spans touch are read (erased spans cut out, as in the flow).

@@ -8,7 +8,8 @@ any point and to run again (statuses: assistant/core/store/status.py):
 
 1. transcribe (OPEN, no transcript yet): the meeting's audio with erased spans cut out
    (or a first pass an import already made) is transcribed, attributed to the turns,
-   its contracts turns transcribed again (`contract_pass`), and written with TRANSCRIBED.
+   its contracts and report-back turns transcribed again (`contract_pass`,
+   REFINED_SEGMENTS), and written with TRANSCRIBED.
    What was said in an erased span is left out here, before anything is stored, by the
    one rule of `erase.is_erased`. No audio at all: DRAFTED, there is nothing to draft.
 2. draft (TRANSCRIBED): each present member not yet drafted, one member per transaction
@@ -18,7 +19,7 @@ any point and to run again (statuses: assistant/core/store/status.py):
 3. DRAFTED.
 
 An import runs all of it inside its own transaction, so it stays all or nothing.
-Drafting during the meeting (services/live_drafts.py, one contracts turn at a time) calls
+Drafting during the meeting (services/live_drafts.py, one turn at a time) calls
 `refine_contracts`, `analyse_member` (reads only) and `write_member` with `replace`; at the
 end its turns come back in `Heard.refined` and are not heard a third time.
 """
@@ -221,10 +222,10 @@ def _slice(pieces: Sequence[Piece], start: float, end: float) -> Piece:
 
 # The turns heard again with the contracts model and a prompt of the speaker's words. Adding
 # "report_back" put more report-back items right on 12 dev scripts (75 -> 78 of 92 clean,
-# 61 -> 73 in the room; benchmarks/RESULTS.md, session 8), but only where the flow holds
-# that audio (an import, a resume), not after a live meeting: the three callers would then
-# disagree (tests/tui/test_one_flow.py), so it waits until the meeting hears it live too.
-REFINED_SEGMENTS: tuple[str, ...] = ("contracts",)
+# 61 -> 73 in the room; benchmarks/RESULTS.md, session 8). Every caller hears them: an
+# import and a resume from the audio kept around them, a live meeting as the turn ends
+# (services/live_drafts.py), and its end any the meeting did not hear again.
+REFINED_SEGMENTS: tuple[str, ...] = ("contracts", "report_back")
 
 
 def refine_contracts(transcriber: Transcriber, pieces: Sequence[Piece],

@@ -37,7 +37,7 @@ from assistant.core.speech.transcribe import FasterWhisperTranscriber
 from assistant.core.speech.types import SpeechSegment
 from assistant.core.store.status import MeetingStatus
 from assistant.core.store.store import Circle, Store
-from assistant.services import resume
+from assistant.services import processing, resume
 from assistant.services.pipeline import import_meeting
 from assistant.tui.app import make_app
 from assistant.tui.screens.end import EndScreen
@@ -158,11 +158,14 @@ async def test_import_live_end_and_resume_store_the_same_meeting(
     second_pass["resume"] = [p for p in spy.prompts if p is not None]
     assert f"meeting {mid_resume}: drafted" in said
 
-    # The setting reached every path: each contracts turn heard again, without a prompt
-    # ('prompted', the default, would have primed each with the speaker's words).
-    contracts_turns = sum(1 for t in json.loads(TIMELINE.read_text())["turns"]
-                          if t["segment"] == "contracts")
-    assert second_pass == {path: [""] * contracts_turns
+    # The setting reached every path: each contracts and report-back turn heard again
+    # (processing.REFINED_SEGMENTS), without a prompt ('prompted', the default, would have
+    # primed each with the speaker's words).
+    refined_turns = sum(1 for t in json.loads(TIMELINE.read_text())["turns"]
+                        if t["segment"] in processing.REFINED_SEGMENTS)
+    assert refined_turns > sum(1 for t in json.loads(TIMELINE.read_text())["turns"]
+                               if t["segment"] == "contracts")
+    assert second_pass == {path: [""] * refined_turns
                            for path in ("import", "live", "resume")}
 
     imported, live, resumed = (stored(store, m) for m in (mid_import, mid_live, mid_resume))

@@ -324,3 +324,70 @@ def test_a_turn_heard_with_doubt_is_drafted_live_as_at_the_end_marked_for_review
     # What the end of the meeting is handed keeps the doubt, so it drafts the same.
     (heard,) = drafts.refined[spans[0].turn_id]
     assert heard.heard and all(p == 0.1 for _w, p in heard.heard[2:])
+
+
+class Prompted(Scripted):
+    """As Scripted, noting each call's prompt."""
+
+    def __init__(self, said: list[tuple[float, float, str]]) -> None:
+        super().__init__(said)
+        self.prompts: list[str | None] = []
+
+    def transcribe(self, audio, offset=0.0, progress=None, prompt=None):  # type: ignore[no-untyped-def]
+        self.prompts.append(prompt)
+        return super().transcribe(audio, offset, progress, prompt)
+
+
+def test_a_report_back_turn_is_heard_again_live_as_the_end_would_and_kept_for_it() -> None:
+    said = [(2.0, 4.0, "I ran the survey with all ten people, so that one is complete.")]
+    session, live = _session(said)
+    store, mid = session.store, session.meeting.id
+    ana, _ben = session.member_ids
+    # Ana's contract from the meeting before, approved.
+    before = store.create_meeting(session.circle, "2026-02-19", "2026-03-05", "live",
+                                  MeetingStatus.CLOSED)
+    store.set_attendance(before.id, {ana: True})
+    prev = store.add_item(before.id, ana, "Run the pilot survey with ten people",
+                          due="2026-03-05", status="approved", origin="manual")
+    store.add_turns(mid, [(ana, "report_back", 1.5, 5.0)])
+    better = Prompted(said)
+    drafts = session.drafts
+    spans = drafts.spans(ana, "report_back", [(1.5, 5.0)])
+    drafts.begin()
+    done = drafts.report_back_turn(spans, None, "prompted",
+                                   refiner=lambda: better)  # type: ignore[arg-type,return-value]
+    assert done.reports == 1 and not done.skipped
+    # Heard by the contracts model, primed with her previous contract, not by the live one.
+    assert live.calls == [] and len(better.prompts) == 1
+    assert "survey" in (better.prompts[0] or "") and "Ana" in (better.prompts[0] or "")
+    ((item_id, status),) = [(r.item_id, r.status) for r in store.report_back(mid)]
+    assert item_id == prev.id and status == "done"
+    # Kept for the end of the meeting, which does not hear it a third time.
+    assert "complete" in drafts.refined[spans[0].turn_id][0].text
+    heard = processing.Heard([], [(0.0, np.full(6 * RATE, 0.1, np.float32))], 6.0,
+                             refined={k: list(v) for k, v in drafts.refined.items()})
+    end = Prompted(said)
+    processing.process(store, mid, processing.Models(lambda: end, lambda: Drafter(None)),
+                       contract_pass="prompted", heard=heard)
+    assert end.calls == []
+    assert [s.text for s in store.segments(mid)] == [said[0][2]]
+
+
+def test_with_the_second_pass_off_a_report_back_turn_is_heard_plainly_and_not_kept() -> None:
+    said = [(2.0, 4.0, "I ran the survey with all ten people, so that one is complete.")]
+    session, live = _session(said)
+    store, mid = session.store, session.meeting.id
+    ana, _ben = session.member_ids
+    before = store.create_meeting(session.circle, "2026-02-19", "2026-03-05", "live",
+                                  MeetingStatus.CLOSED)
+    store.set_attendance(before.id, {ana: True})
+    store.add_item(before.id, ana, "Run the pilot survey with ten people",
+                   due="2026-03-05", status="approved", origin="manual")
+    store.add_turns(mid, [(ana, "report_back", 1.5, 5.0)])
+    drafts = session.drafts
+    spans = drafts.spans(ana, "report_back", [(1.5, 5.0)])
+    drafts.begin()
+    done = drafts.report_back_turn(spans, None, "off",
+                                   refiner=lambda: (_ for _ in ()).throw(AssertionError("built")))
+    assert done.reports == 1 and len(live.calls) == 1
+    assert drafts.refined == {} and spans[0].turn_id in drafts.report_heard

@@ -111,7 +111,9 @@ class DraftsPanel(Static):
                                              self.pmc.settings.contract_pass, left_at, key,
                                              refiner=self.pmc.refiner_factory)
             else:
-                done = drafts.report_back_turn(spans, left_at)
+                done = drafts.report_back_turn(spans, left_at,
+                                               self.pmc.settings.contract_pass,
+                                               refiner=self.pmc.refiner_factory)
         except Exception as exc:  # the meeting goes on; the end of the meeting drafts it
             done = TurnDone(spans[0].member_id or 0, segment,
                             skipped=f"drafting failed ({exc.__class__.__name__}); it is "
