@@ -332,8 +332,7 @@ class LiveDrafts:
         if contract_pass is not None:
             turn = self._hear_again(transcriber, spans, ids, contract_pass)
             turn = processing.repair_words(store, s.circle, meeting, turn, transcriber)
-        again = bool(turn)  # else (its audio not all held, say) the end hears it itself
-        if not turn:
+        if not turn:  # nothing heard again: heard plainly (kept all the same, as contracts)
             pieces = s.recent_audio(min(t.start for t in spans) - HEAR_PAD,
                                     max(t.end for t in spans) + HEAR_PAD)
             segments = processing.transcribe_pieces(transcriber, pieces)
@@ -351,7 +350,7 @@ class LiveDrafts:
                 words = [u for u in turn if u.turn and u.turn.turn_id == tid]
                 if words:
                     self.report_heard[tid] = words
-                    if again:
+                    if contract_pass is not None:
                         self.refined[tid] = words
             done.reports = processing.write_report_back(store, meeting.id,
                                                         suggestions)
@@ -371,7 +370,10 @@ class LiveDrafts:
         blank = [Utterance(t, t.start, t.end, "") for t in spans]
         context = (processing.speaker_context(s.store, s.circle, meeting, others)
                    if contract_pass == "prompted" else None)
-        heard = processing.refine_contracts(transcriber, pieces, others + blank, context)
+        # Only this turn is heard: its neighbours' audio is not all held here.
+        heard = processing.refine_contracts(
+            transcriber, pieces, others + blank, context,
+            done={u.turn.turn_id for u in others if u.turn and u.turn.turn_id is not None})
         return [u for u in heard if u.turn and u.turn.turn_id in ids and u.text]
 
 
