@@ -15,14 +15,16 @@ VOCAB = vocabulary(["Apply for the grant proposal on stratigraphy",
                     "Read four papers on outcrop mapping",
                     "Plan the planting of the wetland plots",
                     "Book the spectrometer for the manager",
-                    "Calibrate the electron microscope", "Ask my committee chair"],
+                    "Calibrate the electron microscope", "Ask my committee chair",
+                    "Review the manuscript", "Apply for the travel grant"],
                    ["Aditi", "Bartholomew"])
 # What a speech model's lexicon holds as whole words (lexicon.py); field terms are not.
 COMMON = frozenset("""
 i will finish run proposal do part then out crop mapping asked read two papers on not apply
 be planning wetland plots city clean settlement data outcome send draft advisor sediment
 grant facilities survey papers paper chapter prepared prepare plan manage manager after all
-book the for planting electronic microscope committed chair
+book the for planting electronic microscope committed chair review a new menu manual
+script travel rent run plans send
 """.split())
 
 
@@ -34,6 +36,11 @@ book the for planting electronic microscope committed chair
     ("then the out crop mapping", "then the outcrop mapping"),
     ("the electronic microscope", "the electron microscope"),  # anchored by 'microscope'
     ("ask my committed chair", "ask my committee chair"),  # re-spaced, however common
+    # A long field word heard as two common ones that together sound like it.
+    ("Review a new menu script", "Review a new manuscript"),
+    ("review the manual script", "review the manuscript"),
+    # A common word beside an exact anchor, spelled somewhat and sounding much like it.
+    ("apply for the travel rent", "apply for the travel grant"),
 ])
 def test_repairs_a_close_mishearing(heard: str, repaired: str) -> None:
     assert repair(heard, VOCAB, COMMON) == repaired
@@ -55,6 +62,10 @@ def test_repairs_a_close_mishearing(heard: str, repaired: str) -> None:
     "I would manage",
     "feedback on the data. I'll book it",  # contractions are words heard, not noise
     "Maybe I'll clean the sediment data",
+    "apply for the travel run",  # spelled too unlike 'grant' to guess
+    "send the new script",  # not the same first sound as 'manuscript'
+    "Plan the wetland plans",  # 'plans' does not sound enough like 'plots'
+    "the menu",  # one common word is not half of a field word
 ])
 def test_leaves_alone_what_is_not_a_strong_match(heard: str) -> None:
     assert repair(heard, VOCAB, COMMON) == heard

@@ -32,6 +32,12 @@ SPELLING = 0.8  # letters alike (SequenceMatcher ratio, spaces ignored)
 SPELLING_ONE = 0.9  # one word for one word
 SOUND = 0.85  # and sounds alike (the same ratio over a rough phonetic key)
 ANCHORED_WORD = 0.8  # a common word changed beside an exact anchor: spelled this alike
+# ...or spelled less alike but sounding alike ("travel rent" for "travel grant"): both.
+ANCHORED_SPELLING, ANCHORED_SOUND = 0.6, 0.85
+# A field word heard as two common ones ("menu script" for "manuscript"): only a long word,
+# the same first sound, and closer than any re-spelling above (a short word is too easy
+# to make from two).
+MERGED_CHARS, MERGED_SPELLING, MERGED_SOUND = 8, 0.85, 0.9
 
 _TOKEN = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
 # A rough English sound key: spellings that sound alike map to one letter string.
@@ -124,6 +130,10 @@ def repair(text: str, vocab: Sequence[Phrase], common: Collection[str]) -> str:
             if glued is not None:  # "red shift" for "redshift": the same letters, re-spaced
                 best = (9.0, span, glued)
                 break
+            merged = _merged(run, vocab) if span == 2 else None
+            if merged is not None:
+                best = merged if best is None or merged[0] > best[0] else best
+                continue
             odd = [w for w in run if not _ordinary(w, common) and w not in known]
             if not odd and (span < 2 or all(w in known or w in STOPWORDS for w in run)):
                 continue  # heard right, or one real word alone: leave it
@@ -167,10 +177,38 @@ def _fits(run: Sequence[str], phrase: Phrase, common: Collection[str]) -> bool:
                 n == len(run) - 1 and phrase.letters.endswith(w))
             if not edge:
                 return False
-        elif _ordinary(w, common) and not (
-                anchored and SequenceMatcher(None, w, pw[n]).ratio() >= ANCHORED_WORD):
+        elif _ordinary(w, common) and not (anchored and _sounds_like(w, pw[n])):
             return False
     return True
+
+
+def _sounds_like(heard: str, word: str) -> bool:
+    """A common word heard for a phrase's word beside an exact anchor: spelled much like
+    it, or spelled somewhat like it and sounding like it ("rent" for "grant")."""
+    spelling = SequenceMatcher(None, heard, word).ratio()
+    return spelling >= ANCHORED_WORD or (
+        spelling >= ANCHORED_SPELLING
+        and SequenceMatcher(None, sound_key(heard), sound_key(word)).ratio() >= ANCHORED_SOUND)
+
+
+def _merged(run: Sequence[str], vocab: Sequence[Phrase]) -> tuple[float, int, Phrase] | None:
+    """Two heard words that together sound like one long vocabulary word ("menu script"
+    for "manuscript", "manual script" too): (score, 2, that word), or None."""
+    if any(w in STOPWORDS or not w.isalpha() for w in run):
+        return None
+    letters = "".join(run)
+    key = sound_key(letters)
+    best: tuple[float, int, Phrase] | None = None
+    for p in vocab:
+        if p.n != 1 or len(p.letters) < MERGED_CHARS or p.letters == letters or (
+                p.sound[:1] != key[:1]):
+            continue
+        spelling = SequenceMatcher(None, letters, p.letters).ratio()
+        sound = SequenceMatcher(None, key, p.sound).ratio()
+        if spelling >= MERGED_SPELLING and sound >= MERGED_SOUND and (
+                best is None or spelling + sound > best[0]):
+            best = (spelling + sound, 2, p)
+    return best
 
 
 def _ordinary(word: str, common: Collection[str]) -> bool:
