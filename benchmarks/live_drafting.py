@@ -4,6 +4,7 @@
     python -m benchmarks.live_drafting --only latency --repeats 2
     python -m benchmarks.live_drafting --only end --lengths 15,30,60,120
     python -m benchmarks.live_drafting --only quality [--scripts eval_c]
+    python -m benchmarks.live_drafting --only latency --contract-beam 5
 
 - `latency`: a real-time feed (FileSource paced at real speed into the real recorder and
   MeetingSession, live Whisper tiny.en transcription running) of the demo meeting's four
@@ -82,6 +83,7 @@ def _models() -> tuple[Any, Any]:
 
 
 _REFINER: dict[str, Any] = {}
+_BEAM = {"contract_beam_size": 1}  # --contract-beam: the setting the refiner is built with
 
 
 def _refiner() -> Any:
@@ -91,7 +93,7 @@ def _refiner() -> Any:
     from assistant.services import parts
 
     if "r" not in _REFINER:
-        _REFINER["r"] = parts.build_refiner(settings_mod.Settings())
+        _REFINER["r"] = parts.build_refiner(settings_mod.Settings(**_BEAM))
     return _REFINER["r"]
 
 
@@ -194,7 +196,8 @@ def latency(repeats: int, log: Any) -> dict[str, Any]:
                                      kwargs={"refiner": _refiner})
             else:
                 w = threading.Thread(target=session.drafts.report_back_turn,
-                                     args=(spans, left))
+                                     args=(spans, left, "prompted"),
+                                     kwargs={"refiner": _refiner})
             w.start()
             workers.append(w)
             del speaker
@@ -332,7 +335,7 @@ def _draft_during(session: Any, drafter: Any, contract_pass: str = "prompted") -
                 session.drafts.contracts_turn(mine, drafter, contract_pass,
                                               key=(pos, member_id), refiner=_refiner)
             else:
-                session.drafts.report_back_turn(mine)
+                session.drafts.report_back_turn(mine, None, contract_pass, refiner=_refiner)
 
 
 def _quick_end(session: Any, transcriber: Any, drafter: Any) -> dict[str, Any]:
@@ -474,7 +477,10 @@ def main() -> None:
     ap.add_argument("--repeats", type=int, default=1)
     ap.add_argument("--lengths", default="15,30,60")
     ap.add_argument("--scripts", default="", help="quality: these scripts only, e.g. eval_c")
+    ap.add_argument("--contract-beam", type=int, default=1,
+                    help="the contract_beam_size setting the contracts pass is built with")
     args = ap.parse_args()
+    _BEAM["contract_beam_size"] = args.contract_beam
     OUT.mkdir(parents=True, exist_ok=True)
     out: dict[str, Any] = {"load_before": loadavg()}
     parts = args.only.split(",")

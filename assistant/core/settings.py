@@ -28,10 +28,12 @@ DEFAULTS_DOC = """\
 # use_llm = true                     # false: contracts are the members' own words only
 # next_meeting_days = 14             # a new circle's cadence (every other week); each
 #                                   # circle then keeps its own (`circle create --cadence`)
-# contract_pass = "prompted"         # second pass over contracts turns: prompted, plain, off
+# contract_pass = "prompted"         # second pass over contracts and report-back turns:
+#                                   # prompted, plain, off
 # contract_model = "auto"            # model of that second pass: "auto" = whisper-base when
 #                                   # installed, else whisper_model; or a name or directory
-# contract_beam_size = 1             # beam of that second pass (a few minutes of audio)
+# contract_beam_size = 5             # beam of that second pass after the meeting (import,
+#                                   # End, resume); during the meeting it decodes at 1
 # room_source = ""                   # sound source of the room; "" = the default (pmc devices)
 # call_source = ""                   # a video circle's call: the monitor of the output device
 """
@@ -49,7 +51,7 @@ class Settings:
     next_meeting_days: int = 14
     contract_pass: str = "prompted"
     contract_model: str = "auto"
-    contract_beam_size: int = 1
+    contract_beam_size: int = 5
     room_source: str = ""
     call_source: str = ""
     compute_type: str = "auto"

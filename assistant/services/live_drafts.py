@@ -43,7 +43,7 @@ from assistant.core.drafting import reportback
 from assistant.core.drafting.attribution import PAUSE, TurnSpan, Utterance, attribute
 from assistant.core.drafting.contracts import Drafter
 from assistant.core.privacy import erase
-from assistant.core.speech.types import SpeechSegment, Transcriber
+from assistant.core.speech.types import SpeechSegment, Transcriber, at_beam
 from assistant.services import processing
 
 if TYPE_CHECKING:
@@ -53,6 +53,10 @@ HEAR_PAD = 0.3  # seconds either side of a report-back turn (words are kept by t
 # At End, the longest wait for the turns still being drafted (a draft takes 3-10 s on an idle
 # laptop, ~40 s on a loaded one): past it the end of the meeting drafts them itself.
 END_WAIT = 60.0
+# The beam of the second pass during the meeting. After it (import, End, resume) the pass
+# decodes at the contract_beam_size setting; during it a draft must come within seconds,
+# and beam 5 put the slowest at 15 s against 9 s (benchmarks/RESULTS.md, session 9).
+LIVE_BEAM = 1
 ENDED = "the meeting ended first; it is drafted with the rest"
 NO_MODEL = "no live transcription (its model did not load); it is drafted after the meeting"
 
@@ -84,7 +88,8 @@ class LiveDrafts:
         self._pending = 0
         self._one = threading.Lock()  # one turn at a time: one LLM, two cores
         self._drafter: Drafter | None = None
-        self._refiner: Transcriber | None = None
+        self._refiner: Transcriber | None = None  # as built: the end of the meeting's
+        self._live_refiner: Transcriber | None = None  # the same weights at LIVE_BEAM
         self._refiner_asked = False
         self._closed = False  # End went on without the turns still being drafted
         self._write = threading.Lock()  # a turn's writes, against `close`
@@ -233,15 +238,16 @@ class LiveDrafts:
 
     def _refining(self, live: Transcriber,
                   refiner: Callable[[], Transcriber | None] | None) -> Transcriber:
-        """The contracts pass's model: built once (`prepare`, or the first contracts turn;
-        a worker, under `_one`), then kept; the live model when there is none."""
+        """The contracts pass's model at LIVE_BEAM: built once (`prepare`, or the first
+        turn; a worker, under `_one`), then kept; the live model when there is none."""
         if refiner is not None:
             self._ask(refiner)
-        return self._refiner or live
+        return self._live_refiner or at_beam(live, LIVE_BEAM)
 
     def _ask(self, refiner: Callable[[], Transcriber | None]) -> None:
         if not self._refiner_asked:
             self._refiner = refiner()
+            self._live_refiner = at_beam(self._refiner, LIVE_BEAM) if self._refiner else None
             self._refiner_asked = True
 
     @property

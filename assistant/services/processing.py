@@ -366,8 +366,8 @@ def second_pass(mode: str, store: Store, circle: Circle, meeting: Meeting,
                 transcriber: Transcriber | None, pieces: Sequence[Piece],
                 utterances: list[Utterance], progress: Progress = _noop,
                 done: Collection[int] = ()) -> list[Utterance]:
-    """Apply the configured second pass over contracts turns ('prompted', 'plain', 'off'),
-    except over the turns in `done` (heard again during the meeting)."""
+    """Apply the configured second pass ('prompted', 'plain', 'off') over the contracts and
+    report-back turns, except over the turns in `done` (heard again during the meeting)."""
     if not needs_second_pass(mode, pieces):
         return utterances
     assert transcriber is not None, "a second pass needs the transcriber"

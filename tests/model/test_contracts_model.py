@@ -33,5 +33,17 @@ def test_the_default_contracts_model_is_whisper_base_and_hears_speech(
     said = " ".join(s.text for s in refiner.transcribe(np.asarray(audio, np.float32),
                                                        prompt="Words: country."))
     assert "country" in said.lower() and "fellow americans" in said.lower(), said
-    # Asked for tiny.en, the contracts pass uses the meeting's own model.
-    assert parts.build_refiner(Settings(contract_model="whisper-tiny.en")) is None
+    # During the meeting the same weights decode greedily (live_drafts.LIVE_BEAM): a twin,
+    # not a second copy in memory, hearing the same words.
+    live = refiner.with_beam(1)
+    assert live.beam_size == 1 != refiner.beam_size and live.model is refiner.model
+    heard = " ".join(s.text for s in live.transcribe(np.asarray(audio, np.float32),
+                                                     prompt="Words: country."))
+    assert "fellow americans" in heard.lower(), heard
+    # Asked for tiny.en, the contracts pass uses the meeting's own model, unless only its
+    # beam differs (then its own tiny.en, decoding at that beam).
+    assert parts.build_refiner(Settings(contract_model="whisper-tiny.en",
+                                        contract_beam_size=1)) is None
+    tiny = parts.build_refiner(Settings(contract_model="whisper-tiny.en"))
+    assert isinstance(tiny, FasterWhisperTranscriber) and Path(tiny.model_dir) == tiny_en_dir
+    assert tiny.beam_size == Settings().contract_beam_size

@@ -391,3 +391,36 @@ def test_with_the_second_pass_off_a_report_back_turn_is_heard_plainly_and_not_ke
                                    refiner=lambda: (_ for _ in ()).throw(AssertionError("built")))
     assert done.reports == 1 and len(live.calls) == 1
     assert drafts.refined == {} and spans[0].turn_id in drafts.report_heard
+
+
+class Beamed(Scripted):
+    """As Scripted, with a beam and `with_beam` twins, as the real transcribers have."""
+
+    def __init__(self, said: list[tuple[float, float, str]], beam_size: int) -> None:
+        super().__init__(said)
+        self.beam_size = beam_size
+        self.twins: list[Beamed] = []
+
+    def with_beam(self, beam_size: int) -> Beamed:
+        twin = Beamed(self.said, beam_size)
+        self.twins.append(twin)
+        return twin
+
+
+def test_during_the_meeting_the_contracts_model_decodes_greedily_and_the_end_gets_it_whole(
+        ) -> None:
+    said = [(2.0, 4.0, "I will email the editor by Friday.")]
+    session, live = _session(said)
+    store, mid = session.store, session.meeting.id
+    ana, _ben = session.member_ids
+    store.add_turns(mid, [(ana, "contracts", 1.5, 5.0)])
+    built = Beamed(said, beam_size=5)
+    session.drafts.begin()
+    done = session.drafts.contracts_turn(
+        session.drafts.spans(ana, "contracts", [(1.5, 5.0)]), lambda: Drafter(None),
+        "prompted", refiner=lambda: built)  # type: ignore[arg-type,return-value]
+    assert done.items == 1
+    (twin,) = built.twins
+    assert twin.beam_size == live_drafts.LIVE_BEAM and len(twin.calls) == 1
+    assert built.calls == [] and live.calls == []
+    assert session.drafts.refiner_model is built  # the end hears at the setting's beam

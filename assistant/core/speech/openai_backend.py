@@ -11,6 +11,7 @@ extra, and importing torch costs seconds and hundreds of MB.
 from __future__ import annotations
 
 import base64
+import copy
 import gzip
 import importlib
 import threading
@@ -148,6 +149,14 @@ class OpenAIWhisperTranscriber:
         self.checkpoint = path
         self.model_dir = path.parent  # its tokenizer files, for the lexicon (lexicon.py)
         self.decoding = decoding
+
+    def with_beam(self, beam_size: int) -> OpenAIWhisperTranscriber:
+        """This model decoding with another beam: a twin sharing the loaded weights."""
+        if beam_size == self.beam_size:
+            return self
+        twin = copy.copy(self)
+        twin.beam_size = beam_size
+        return twin
 
     def transcribe(self, audio: np.ndarray, offset: float = 0.0,
                    progress: ProgressFn | None = None,

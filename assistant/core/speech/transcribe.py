@@ -9,6 +9,7 @@ then be called many times (live windows, batches).
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -81,6 +82,14 @@ class FasterWhisperTranscriber:
             self.language = "en"
         self.beam_size = beam_size
         self.decoding = decoding
+
+    def with_beam(self, beam_size: int) -> FasterWhisperTranscriber:
+        """This model decoding with another beam: a twin sharing the loaded weights."""
+        if beam_size == self.beam_size:
+            return self
+        twin = copy.copy(self)
+        twin.beam_size = beam_size
+        return twin
 
     def transcribe(self, audio: np.ndarray, offset: float = 0.0,
                    progress: ProgressFn | None = None,

@@ -71,6 +71,13 @@ class Transcriber(Protocol):
         ...
 
 
+def at_beam(transcriber: Transcriber, beam_size: int) -> Transcriber:
+    """The same loaded model decoding with another beam (a transcriber's `with_beam`, which
+    shares the weights), or the transcriber itself when it has no beam to set."""
+    with_beam = getattr(transcriber, "with_beam", None)
+    return with_beam(beam_size) if callable(with_beam) else transcriber
+
+
 def default_threads() -> int:
     """The CPUs this process may run on (its affinity), the models' default thread count."""
     try:
