@@ -338,18 +338,28 @@ class Prompted(Scripted):
         return super().transcribe(audio, offset, progress, prompt)
 
 
-def test_a_report_back_turn_is_heard_again_live_as_the_end_would_and_kept_for_it() -> None:
-    said = [(2.0, 4.0, "I ran the survey with all ten people, so that one is complete.")]
-    session, live = _session(said)
+REPORTED = [(2.0, 4.0, "I ran the survey with all ten people, so that one is complete.")]
+
+
+def _report_back_session() -> tuple[MeetingSession, Scripted, int]:
+    """Ana reports back (REPORTED) on her approved contract of the meeting before."""
+    session, live = _session(REPORTED)
     store, mid = session.store, session.meeting.id
     ana, _ben = session.member_ids
-    # Ana's contract from the meeting before, approved.
     before = store.create_meeting(session.circle, "2026-02-19", "2026-03-05", "live",
                                   MeetingStatus.CLOSED)
     store.set_attendance(before.id, {ana: True})
     prev = store.add_item(before.id, ana, "Run the pilot survey with ten people",
                           due="2026-03-05", status="approved", origin="manual")
     store.add_turns(mid, [(ana, "report_back", 1.5, 5.0)])
+    return session, live, prev.id
+
+
+def test_a_report_back_turn_is_heard_again_live_as_the_end_would_and_kept_for_it() -> None:
+    said = REPORTED
+    session, live, prev = _report_back_session()
+    store, mid = session.store, session.meeting.id
+    ana, _ben = session.member_ids
     better = Prompted(said)
     drafts = session.drafts
     spans = drafts.spans(ana, "report_back", [(1.5, 5.0)])
@@ -361,7 +371,7 @@ def test_a_report_back_turn_is_heard_again_live_as_the_end_would_and_kept_for_it
     assert live.calls == [] and len(better.prompts) == 1
     assert "survey" in (better.prompts[0] or "") and "Ana" in (better.prompts[0] or "")
     ((item_id, status),) = [(r.item_id, r.status) for r in store.report_back(mid)]
-    assert item_id == prev.id and status == "done"
+    assert item_id == prev and status == "done"
     # Kept for the end of the meeting, which does not hear it a third time.
     assert "complete" in drafts.refined[spans[0].turn_id][0].text
     heard = processing.Heard([], [(0.0, np.full(6 * RATE, 0.1, np.float32))], 6.0,
@@ -374,16 +384,8 @@ def test_a_report_back_turn_is_heard_again_live_as_the_end_would_and_kept_for_it
 
 
 def test_with_the_second_pass_off_a_report_back_turn_is_heard_plainly_and_not_kept() -> None:
-    said = [(2.0, 4.0, "I ran the survey with all ten people, so that one is complete.")]
-    session, live = _session(said)
-    store, mid = session.store, session.meeting.id
+    session, live, _prev = _report_back_session()
     ana, _ben = session.member_ids
-    before = store.create_meeting(session.circle, "2026-02-19", "2026-03-05", "live",
-                                  MeetingStatus.CLOSED)
-    store.set_attendance(before.id, {ana: True})
-    store.add_item(before.id, ana, "Run the pilot survey with ten people",
-                   due="2026-03-05", status="approved", origin="manual")
-    store.add_turns(mid, [(ana, "report_back", 1.5, 5.0)])
     drafts = session.drafts
     spans = drafts.spans(ana, "report_back", [(1.5, 5.0)])
     drafts.begin()
@@ -424,3 +426,25 @@ def test_during_the_meeting_the_contracts_model_decodes_greedily_and_the_end_get
     assert twin.beam_size == live_drafts.LIVE_BEAM and len(twin.calls) == 1
     assert built.calls == [] and live.calls == []
     assert session.drafts.refiner_model is built  # the end hears at the setting's beam
+
+
+def test_a_beam_twin_shares_the_model_and_changes_only_the_beam() -> None:
+    from assistant.core.speech.types import at_beam, beam_twin
+
+    class Loaded:
+        name = "loaded"
+
+        def __init__(self) -> None:
+            self.beam_size = 5
+            self.model = object()
+
+        def with_beam(self, beam_size: int) -> Loaded:
+            return beam_twin(self, beam_size)
+
+    built = Loaded()
+    twin = at_beam(built, 1)  # type: ignore[arg-type]
+    assert isinstance(twin, Loaded) and twin is not built
+    assert (twin.beam_size, built.beam_size) == (1, 5) and twin.model is built.model
+    assert at_beam(built, 5) is built  # type: ignore[arg-type]
+    plain = Scripted([])
+    assert at_beam(plain, 1) is plain  # no beam to set: itself

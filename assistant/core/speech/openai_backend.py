@@ -11,7 +11,6 @@ extra, and importing torch costs seconds and hundreds of MB.
 from __future__ import annotations
 
 import base64
-import copy
 import gzip
 import importlib
 import threading
@@ -30,6 +29,7 @@ from assistant.core.speech.types import (
     ProgressFn,
     SpeechSegment,
     Word,
+    beam_twin,
     default_threads,
 )
 
@@ -152,11 +152,7 @@ class OpenAIWhisperTranscriber:
 
     def with_beam(self, beam_size: int) -> OpenAIWhisperTranscriber:
         """This model decoding with another beam: a twin sharing the loaded weights."""
-        if beam_size == self.beam_size:
-            return self
-        twin = copy.copy(self)
-        twin.beam_size = beam_size
-        return twin
+        return beam_twin(self, beam_size)
 
     def transcribe(self, audio: np.ndarray, offset: float = 0.0,
                    progress: ProgressFn | None = None,

@@ -9,7 +9,6 @@ then be called many times (live windows, batches).
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +27,7 @@ from assistant.core.speech.types import (
     SpeechSegment,
     Transcriber,
     Word,
+    beam_twin,
     default_threads,
 )
 
@@ -85,11 +85,7 @@ class FasterWhisperTranscriber:
 
     def with_beam(self, beam_size: int) -> FasterWhisperTranscriber:
         """This model decoding with another beam: a twin sharing the loaded weights."""
-        if beam_size == self.beam_size:
-            return self
-        twin = copy.copy(self)
-        twin.beam_size = beam_size
-        return twin
+        return beam_twin(self, beam_size)
 
     def transcribe(self, audio: np.ndarray, offset: float = 0.0,
                    progress: ProgressFn | None = None,

@@ -7,10 +7,11 @@ pick a backend without an import cycle.
 
 from __future__ import annotations
 
+import copy
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 import numpy as np
 
@@ -69,6 +70,19 @@ class Transcriber(Protocol):
         recognition towards vocabulary already heard in the circle.
         """
         ...
+
+
+T = TypeVar("T")
+
+
+def beam_twin(transcriber: T, beam_size: int) -> T:
+    """A shallow copy decoding with another beam: the loaded weights are shared (a
+    transcriber's `with_beam`)."""
+    if getattr(transcriber, "beam_size", None) == beam_size:
+        return transcriber
+    twin = copy.copy(transcriber)
+    twin.beam_size = beam_size  # type: ignore[attr-defined]
+    return twin
 
 
 def at_beam(transcriber: Transcriber, beam_size: int) -> Transcriber:
