@@ -3,9 +3,9 @@
 Each length is the rendered meetings tiled into one WAV, cut exactly, with a timeline
 made of the scripts' timelines shifted by each copy's offset (turns spread over the
 whole meeting). By default (`contracts="once"`) only the last whole copy of each script
-keeps its contracts turns, so the meeting has one contracts round as a real one does
-and drafting / the second pass cost the same at every length; `"every"` keeps them in
-every copy (a stress case: the second pass's kept audio and drafting then grow too).
+keeps its contracts and report-back turns, so the meeting has one round of each as a real
+one does and drafting / the second pass cost the same at every length; `"every"` keeps
+them in every copy (a stress case: the second pass's kept audio and drafting then grow).
 The circle has every speaker of the scripts as a member (20 people), made with
 `pmc circle create` in a scratch PMC_HOME per run, encrypted as by default. The import
 uses Whisper tiny.en and the default settings (use_llm on, the prompted contract

@@ -81,14 +81,19 @@ class Tiled:
     members: list[str]            # every speaker, in order of first appearance
 
 
+# With contracts="once", earlier copies' turns of these segments become turns of another
+# (a long meeting has one report-back and one contracts round; both are heard again).
+ONCE = {"contracts": "challenges", "report_back": "check_in"}
+
+
 def tiled_meeting(name: str, min_seconds: float, *, cut: bool,
                   contracts: str = "every") -> Tiled:
     """Rendered meetings end to end until `min_seconds`; with `cut`, exactly that long.
 
     `contracts="every"` keeps every copy's turns as scripted; `"once"` keeps the
-    contracts segment only in the last whole copy of each script (earlier copies'
-    contracts turns become challenges turns), as a long meeting has one contracts
-    round, not one per half hour.
+    contracts and report-back segments only in the last whole copy of each script
+    (earlier copies' turns become challenges and check-in turns), as a long meeting has
+    one round of each, not one per half hour.
     """
     if contracts not in ("every", "once"):
         raise ValueError(f"contracts must be 'every' or 'once', not {contracts!r}")
@@ -114,8 +119,8 @@ def tiled_meeting(name: str, min_seconds: float, *, cut: bool,
             if t["end"] > n / RATE:  # cut off: the turn is not in this meeting
                 continue
             segment = t["segment"]
-            if segment == "contracts" and contracts == "once" and last_whole.get(m.name) != i:
-                segment = "challenges"
+            if segment in ONCE and contracts == "once" and last_whole.get(m.name) != i:
+                segment = ONCE[segment]
             turns.append({"speaker": t["speaker"], "segment": segment,
                           "start": round(t["start"] + offset / RATE, 3),
                           "end": round(t["end"] + offset / RATE, 3)})
