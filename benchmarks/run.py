@@ -61,8 +61,8 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
                     help="measure nothing: re-derive summaries and rewrite RESULTS.md from "
                          "results.json")
     ap.add_argument("--growth-contracts", choices=["once", "every"], default="once",
-                    help="contracts and report-back turns in the last copy of each script only (default) or "
-                         "in every copy (stress)")
+                    help="contracts and report-back turns in the last copy of each script "
+                         "only (default) or in every copy (stress)")
     ap.add_argument("--tuning-select", default="",
                     help="tuning: only experiments whose name contains this; the others keep "
                          "their earlier results")
