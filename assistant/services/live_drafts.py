@@ -269,8 +269,7 @@ class LiveDrafts:
         ids: set[int] = {t.turn_id for t in spans if t.turn_id is not None}
         # 'off' skips only the end's second pass; during the meeting the turn must
         # be heard once anyway, so it is heard plainly.
-        turn = self._hear_again(transcriber, spans, ids, contract_pass)
-        live = self._live_utterances()
+        turn, live = self._hear_again(transcriber, spans, ids, contract_pass)
         others = [u for u in live if not (u.turn and u.turn.turn_id in ids)]
         if not turn:  # nothing heard again: the live words, if any
             turn = [u for u in live if u.turn and u.turn.turn_id in ids and u.text]
@@ -336,7 +335,7 @@ class LiveDrafts:
         ids: set[int] = {t.turn_id for t in spans if t.turn_id is not None}
         turn: list[Utterance] = []
         if contract_pass is not None:
-            turn = self._hear_again(transcriber, spans, ids, contract_pass)
+            turn, _live = self._hear_again(transcriber, spans, ids, contract_pass)
             turn = processing.repair_words(store, s.circle, meeting, turn, transcriber)
         if not turn:  # nothing heard again: heard plainly (kept all the same, as contracts)
             pieces = s.recent_audio(min(t.start for t in spans) - HEAR_PAD,
@@ -362,15 +361,17 @@ class LiveDrafts:
                                                         suggestions)
 
     def _hear_again(self, transcriber: Transcriber, spans: Sequence[TurnSpan],
-                    ids: set[int], contract_pass: str) -> list[Utterance]:
+                    ids: set[int], contract_pass: str) -> tuple[list[Utterance],
+                                                                list[Utterance]]:
         """A turn heard again as the end's second pass hears it (`refine_contracts`, the
-        turn's neighbours as first heard), waiting for a sentence still running on."""
+        turn's neighbours as first heard), waiting for a sentence still running on: its
+        words, and the meeting as first heard once it was (`_live_utterances`)."""
         s = self.session
         meeting = s.store.meeting(s.meeting.id)
         pieces = self._turn_audio(min(t.start for t in spans) - processing.REFINE_PAD,
                                   max(t.end for t in spans))
-        others = [u for u in self._live_utterances()
-                  if not (u.turn and u.turn.turn_id in ids)]
+        live = self._live_utterances()
+        others = [u for u in live if not (u.turn and u.turn.turn_id in ids)]
         # The turn itself goes in empty: heard again here, whatever the live pass
         # made of it (it may still be behind).
         blank = [Utterance(t, t.start, t.end, "") for t in spans]
@@ -380,7 +381,7 @@ class LiveDrafts:
         heard = processing.refine_contracts(
             transcriber, pieces, others + blank, context,
             done={u.turn.turn_id for u in others if u.turn and u.turn.turn_id is not None})
-        return [u for u in heard if u.turn and u.turn.turn_id in ids and u.text]
+        return [u for u in heard if u.turn and u.turn.turn_id in ids and u.text], live
 
 
 # --- the end of the meeting -------------------------------------------------------------------

@@ -260,8 +260,9 @@ def refine_contracts(transcriber: Transcriber, pieces: Sequence[Piece],
         # only if they fall inside the reach, so neighbours do not leak in.
         start, samples = _slice(pieces, max(0.0, first - REFINE_PAD), last + REFINE_PAD)
         if turn.segment != "contracts" and (start > first or start + len(samples) / RATE < last):
-            # After a live meeting only the contracts turns' audio is read: a report-back
-            # turn next to one would be heard in part, and its part would replace it whole.
+            # A report-back turn whose audio is not all held (a live meeting's memory, a
+            # window read for a neighbour, an off-the-record gap): heard in part, the part
+            # would replace the whole turn, so it keeps its first hearing.
             samples = samples[:0]
         prompt = (context or {}).get(turn.member_id or -1, "")
         segments = transcriber.transcribe(samples, offset=start, prompt=prompt) if len(
