@@ -407,3 +407,43 @@ def test_i_should_is_a_tentative_commitment(text: str) -> None:
 ])
 def test_hesitations_are_not_commitments(text: str) -> None:
     assert [c for c in commitments.find(text) if not c.tentative] == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a list run on with commas: each marker belongs to the item after it
+    ("Two things, one, ask the editor for feedback on the figures, two, review the "
+     "manuscript, and I'll clean the reef data.",
+     ["Ask the editor for feedback on the figures", "Review the manuscript",
+      "Clean the reef data"]),
+    ("My contract has two parts, first, block two hours every morning, second, review the "
+     "manuscript.", ["Block two hours every morning", "Review the manuscript"]),
+    # a number at the end of an item that is not a list marker stays where it is
+    ("I will read chapter two.", ["Read chapter two"]),
+])
+def test_lists_run_on_with_commas(text: str, expected: list[str]) -> None:
+    assert actions(text) == expected
+
+
+def test_a_list_marker_does_not_make_talk_a_commitment() -> None:
+    # an imperative after a marker is a contract; a marker before talk is not
+    assert actions("Two things, one, this group really helps, two, the deadline scared me.") == []
+
+
+@pytest.mark.parametrize("heard, said", [
+    ("I'll write free pages of the chapter.", "Write three pages of the chapter"),
+    ("I will make tree slides for the group meeting.", "Make three slides for the group meeting"),
+    ("I will block to hours every morning.", "Block two hours every morning"),
+    ("I'm going to read for papers on formants.", "Read four papers on formants"),
+])
+def test_a_misheard_count_is_read_as_the_number(heard: str, said: str) -> None:
+    assert actions(heard) == [said]
+
+
+@pytest.mark.parametrize("text", [
+    "I have free hours on Monday.",  # no verb that takes a count
+    "I will send it to papers in the field.",
+    "I will prepare for interviews.",
+])
+def test_count_words_elsewhere_are_left_alone(text: str) -> None:
+    from assistant.core.drafting import spoken
+    assert spoken.normalise(text) == text

@@ -162,9 +162,20 @@ _CONDITION_END = re.compile(
     r"(?:enough )?time|i get (?:a|the) chance))$", re.I)
 
 
+# A list marker left at the end of a clause when the list runs on with commas ("Two things,
+# one, ask the editor ..., two, review ..."): it belongs to the clause after it.
+_MARKER_END = re.compile(r",\s*((?:one|two|three|first|firstly|second|secondly|third|thirdly|"
+                         r"next|finally|number (?:one|two|three)))$", re.I)
+
+
 def clauses(sentence: str) -> list[str]:
     parts = [q for p in RE_SPLIT.split(sentence) if p and p.strip(" ,;")
              for q in _split_runon(p.strip(" ,;"))]
+    for i in range(len(parts) - 1):
+        m = _MARKER_END.search(parts[i])
+        if m and m.start() > 0:
+            parts[i] = parts[i][:m.start()].strip(" ,;")
+            parts[i + 1] = f"{m.group(1)}, {parts[i + 1]}"
     # "..., and by Friday I'll write it up": the date opens the next clause, not this one.
     for i in range(len(parts) - 1):
         m = _AND_DATE.search(parts[i])
@@ -200,7 +211,7 @@ _SAME_AS_TAIL = re.compile(r",?\s+(?:just\s+)?(?:the\s+)?same\s+(?:as|like)\s+(?
 # In run-on text, a list marker before an imperative verb starts a new item:
 # "two things one ask the editor ... two review the manuscript".
 _LIST_ITEM = re.compile(r"\b(?:one|two|three|first|firstly|second|secondly|third|thirdly|again|"
-                        r"number (?:one|two|three))\s+(?=(?:" + "|".join(
+                        r"number (?:one|two|three))[,:]?\s+(?=(?:" + "|".join(
                             sorted(IMPERATIVE_VERBS)) + r")\s)", re.I)
 
 

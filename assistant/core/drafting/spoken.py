@@ -32,6 +32,31 @@ _CONTRACTIONS = [
 ]
 
 
+# Things counted in a contract ("three pages", "two hours"). A small number before one of
+# them is a word Whisper often mishears in accented or synthetic voices: "write free
+# pages" and "make tree slides" for "three", "block to hours" for "two", "read for papers"
+# for "four".
+_COUNTED = (r"(?:pages|papers|slides|hours|chapters|sections|figures|paragraphs|emails|"
+            r"interviews|applications|abstracts|drafts|experiments|posters)\b")
+# Only after a verb that takes a count as its object: elsewhere "to" and "for" are
+# themselves ("send it to papers", "prepare for interviews").
+_COUNT_VERB = r"(block|write|read|make|draft|spend|finish|review|revise|edit)"
+_NUMBER_SOUNDS = [
+    (re.compile(r"\b" + _COUNT_VERB + r"\s+(?:free|tree)\s+(?=" + _COUNTED + ")", re.I),
+     r"\1 three "),
+    (re.compile(r"\b" + _COUNT_VERB + r"\s+(?:to|too)\s+(?=" + _COUNTED + ")", re.I), r"\1 two "),
+    (re.compile(r"\b" + _COUNT_VERB + r"\s+for\s+(?=(?:pages|papers|slides|paragraphs|"
+                r"sections)\b)", re.I), r"\1 four "),
+]
+
+
+def numbers_heard(text: str) -> str:
+    """A count misheard as a sound-alike word before what it counts, said as the number."""
+    for pattern, repl in _NUMBER_SOUNDS:
+        text = pattern.sub(repl, text)
+    return text
+
+
 def normalise(text: str) -> str:
     """Spoken text with fillers removed and informal contractions spelled out."""
     text = text.replace("’", "'").replace("‘", "'")
@@ -46,6 +71,7 @@ def normalise(text: str) -> str:
                   r"\1\2I'm going to", text, flags=re.I)
     for pattern, repl in _CONTRACTIONS:
         text = pattern.sub(repl, text)
+    text = numbers_heard(text)
     text = re.sub(r"\s+([,.;!?])", r"\1", text)
     text = re.sub(r"([,;])(?:\s*[,;])+", r"\1", text)
     return " ".join(text.split()).strip(" ,;")
