@@ -447,3 +447,27 @@ def test_a_misheard_count_is_read_as_the_number(heard: str, said: str) -> None:
 def test_count_words_elsewhere_are_left_alone(text: str) -> None:
     from assistant.core.drafting import spoken
     assert spoken.normalise(text) == text
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Once the data arrives, I write three pages of the memory task chapter.",
+     ["Write three pages of the memory task chapter"]),
+    ("My contract has two parts. I block two hours every morning for writing, and I also "
+     "apply for the travel grant.",
+     ["Block two hours every morning for writing", "Apply for the travel grant"]),
+])
+def test_an_intention_whose_will_was_not_heard(text: str, expected: list[str]) -> None:
+    # "I'll write" heard as "I write": the contracts segment's present tense is a commitment
+    assert actions(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "I tell you, the deadline scared me.",
+    "I need a quiet two weeks.",
+    "I admit I was nervous about today.",
+    "I say it again, this group really helps.",
+    "I think you should look at the poster first.",
+    "I keep thinking about the deadline.",
+])
+def test_present_tense_talk_is_not_a_commitment(text: str) -> None:
+    assert actions(text) == []

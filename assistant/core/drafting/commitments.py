@@ -1,7 +1,8 @@
 """Finding commitments in what a member said during the contracts segment.
 
 Rules, not a model, decide *whether* something is a commitment: first-person
-intentions ("I will", "I'm going to", "my contract is to") are; peers' advice
+intentions ("I will", "I'm going to", "my contract is to", and "I write" with an
+action verb, whose "'ll" the speech model lost) are; peers' advice
 ("you could") and anything not in the first person is not. Hedged intentions
 ("I might", "not promising") are kept but marked tentative. A sentence holding
 several commitments ("I will X, and I will Y") is split into one per clause, and
@@ -45,7 +46,6 @@ _INTENT = [
     r"and i(?:'ll| will) ",
     r"next,? i(?:'ll| will)? ",
 ]
-RE_INTENT = re.compile(r"(?:^|\b)(" + "|".join(_INTENT) + r")", re.I)
 
 RE_HEDGE = re.compile(
     r"\b(?:i (?:might|may)|maybe|perhaps|possibly|if i (?:have|find|get) (?:the )?time|"
@@ -92,6 +92,10 @@ annotate label merge clean plot compute simulate estimate fit validate pilot rec
 IMPERATIVE_VERBS = ACTION_VERBS - frozenset(
     "see look go get try turn put set pick figure follow move reach keep find start spend "
     "repeat survey pilot record file map sort".split())
+# "I write three pages": said in the contracts segment, the present tense is a commitment
+# whose "'ll" the speech model lost ("I'll write" and "I write" differ by one soft sound).
+_INTENT.append(r"i (?:also |then |just )?(?=(?:" + "|".join(sorted(IMPERATIVE_VERBS)) + r") )")
+RE_INTENT = re.compile(r"(?:^|\b)(" + "|".join(_INTENT) + r")", re.I)
 _LEAD = re.compile(r"^(?:(?:again|one|two|three|four|first|firstly|second|secondly|third|"
                    r"thirdly|next|also|and|then|so|number (?:one|two|three)|finally|plus|"
                    r"well|okay|ok|yeah|right)\b[,:]?\s*)+", re.I)
