@@ -199,3 +199,18 @@ def test_numbers_do_not_name_an_item() -> None:
 def test_a_missed_meeting_is_not_an_outcome() -> None:
     assert status("I missed the last meeting, so this is about the chapters. Not done. I never "
                   "started the chapters.", [CHAPTERS]) == ["not_done"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # "off" heard as "of": after "is" only the idiom reads that way
+    ("The literature review is of the table, the project changed direction.", "dropped"),
+    ("The review is now of my plate.", "dropped"),
+    # the verb misheard, the rest still says it moves on to the next round
+    ("I'm coming the literature review over to the next two weeks.", "carried_over"),
+])
+def test_outcomes_heard_with_one_word_wrong(text: str, expected: str) -> None:
+    assert status(text) == [expected]
+
+
+def test_a_table_is_not_a_decision() -> None:
+    assert status("I put the review summary in one of the table's rows.") != ["dropped"]

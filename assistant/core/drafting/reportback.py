@@ -42,11 +42,16 @@ CUES: list[tuple[str, re.Pattern[str]]] = [
         r"roll(?:ing|ed)?(?: \w+){0,2} over|still (?:working|going) on|"
         r"keep(?:ing)? (?:it|that|this)(?: one)? (?:for|on|going|into)|"
         r"same (?:contract|one|thing) (?:again|next)|"
-        r"(?:it|that|this)(?: one)? (?:goes|moves|stays) (?:on|onto|into|to) (?:my|the) next)\b",
+        r"(?:it|that|this)(?: one)? (?:goes|moves|stays) (?:on|onto|into|to) (?:my|the) next|"
+        # the verb misheard ("i'm coming the plan over to the next two weeks"), the rest
+        # still says it: moved on to the next round
+        r"(?:over|forward) (?:to|into|for) (?:the )?next (?:two weeks|meeting|time|round))\b",
         re.I)),
     ("dropped", re.compile(
         r"\b(?:drop(?:ped|ping)?|abandon(?:ed|ing)?|let(?:ting)? (?:it|that|this)(?: one)? go|"
         r"no longer|off the table|off my (?:list|plate)|doesn't matter (?:now|any ?more)|"
+        # "off" heard as "of": after "is", "of the table" can only be the idiom
+        r"(?:is|are|was|it's|that's|now) of (?:the table|my (?:list|plate))|"
         r"for good|and i won't|and i(?:'m| am) not going to|not going to happen|"
         r"gave up on|giving up on|given up on|not (?:relevant|needed|necessary) any ?more|"
         r"decided (?:against|not to)|(?:not|never) going to do (?:it|that)|scrap(?:ped|ping)|"
