@@ -1,6 +1,8 @@
 """Prompt templates: TOML data files in `prompts/`, loaded into a strict model.
 
-A prompt file must have exactly the fields of `Prompt` with the right types;
+Two kinds: an LLM prompt (`Prompt`, `load`) and a word list that primes Whisper
+(`Words`, `load_words`). A prompt file must have exactly the fields of its model with
+the right types;
 anything else is refused, so a typo in a prompt file fails at load time rather
 than silently changing what the model is asked.
 """
@@ -53,3 +55,35 @@ def load(name: str) -> Prompt:
     path = locations.package_data("prompts") / f"{name}.toml"
     with path.open("rb") as fh:
         return parse(tomllib.load(fh), str(path))
+
+
+@dataclass(frozen=True)
+class Words:
+    """A vocabulary list for Whisper's prompt: domain words, one space between each."""
+
+    name: str
+    version: int
+    words: str
+
+    def listed(self) -> list[str]:
+        return self.words.split()
+
+
+def parse_words(data: dict[str, Any], source: str) -> Words:
+    expected = {"name": str, "version": int, "words": str}
+    if set(data) != set(expected):
+        missing, extra = set(expected) - set(data), set(data) - set(expected)
+        raise ValueError(f"{source}: missing {sorted(missing)}, unknown {sorted(extra)}")
+    for key, kind in expected.items():
+        if not isinstance(data[key], kind) or isinstance(data[key], bool):
+            raise ValueError(f"{source}: '{key}' must be {kind.__name__}")
+    if not data["words"].split():
+        raise ValueError(f"{source}: 'words' is empty")
+    return Words(**data)
+
+
+@cache
+def load_words(name: str) -> Words:
+    path = locations.package_data("prompts") / f"{name}.toml"
+    with path.open("rb") as fh:
+        return parse_words(tomllib.load(fh), str(path))
