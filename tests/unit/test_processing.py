@@ -6,9 +6,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from assistant.core.drafting import prompts
 from assistant.core.drafting.attribution import SPILL, TurnSpan, Utterance
 from assistant.core.speech.types import SpeechSegment, Word
-from assistant.services.processing import _slice, reach, refine_contracts, run_on
+from assistant.services.processing import _slice, reach, refine_contracts, run_on, turn_prompt
 
 RATE = 16000
 
@@ -68,8 +69,19 @@ def test_second_pass_replaces_only_contracts_turns_and_keeps_words_inside_the_tu
     assert texts[1] == "hello"
     # The padded audio's first and last words lie outside the turn and are dropped.
     assert texts[2] == "committed" and texts[3] == "committed"
-    assert t.prompts == ["Words: Ana advisor.", "Words: Ben."]
+    # Contracts turns: the words of academic work first, the member's own words last.
+    common = " ".join(prompts.load_words("contract_words").listed())
+    assert t.prompts == [f"Words: {common} Ana advisor.", f"Words: {common} Ben."]
     assert [u.start for u in out] == sorted(u.start for u in out)
+
+
+def test_only_contracts_turns_get_the_words_of_academic_work() -> None:
+    common = prompts.load_words("contract_words").listed()
+    assert {"manuscript", "grant", "committee"} <= set(common)
+    said = turn_prompt("contracts", "Words: Ana advisor.")
+    assert said.startswith("Words: manuscript ") and said.endswith(" Ana advisor.")
+    assert turn_prompt("report_back", "Words: Ana advisor.") == "Words: Ana advisor."
+    assert turn_prompt("contracts", "") == ""  # the plain pass: no prompt at all
 
 
 class SentenceTranscriber:

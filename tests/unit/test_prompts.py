@@ -84,9 +84,34 @@ def test_every_shipped_prompt_loads() -> None:
     files = sorted(locations.package_data("prompts").glob("*.toml"))
     assert files
     for path in files:
-        assert prompts.load(path.stem).name == path.stem
+        with path.open("rb") as fh:
+            word_list = "words" in tomllib.load(fh)  # a Whisper word list, else an LLM prompt
+        loaded = prompts.load_words(path.stem) if word_list else prompts.load(path.stem)
+        assert loaded.name == path.stem
 
 
 def test_unknown_prompt_is_missing() -> None:
     with pytest.raises(FileNotFoundError):
         prompts.load("no_such_prompt")
+
+
+WORDS: dict[str, Any] = {"name": "w", "version": 1, "words": "manuscript travel grant"}
+
+
+def test_word_list_parses_and_splits_on_spaces() -> None:
+    assert prompts.parse_words(dict(WORDS), "w.toml").listed() == ["manuscript", "travel",
+                                                                  "grant"]
+
+
+@pytest.mark.parametrize("change", [
+    {"extra": "x"}, {"words": ["manuscript"]}, {"version": "1"}, {"words": "   "},
+])
+def test_word_list_is_strict(change: dict[str, Any]) -> None:
+    with pytest.raises(ValueError, match="w.toml"):
+        prompts.parse_words({**WORDS, **change}, "w.toml")
+
+
+def test_shipped_word_list_loads_and_is_short() -> None:
+    words = prompts.load_words("contract_words").listed()
+    # It shares Whisper's 224-token prompt window with the member's own words.
+    assert 10 <= len(words) <= 60
