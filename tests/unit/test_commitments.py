@@ -471,3 +471,24 @@ def test_an_intention_whose_will_was_not_heard(text: str, expected: list[str]) -
 ])
 def test_present_tense_talk_is_not_a_commitment(text: str) -> None:
     assert actions(text) == []
+
+
+@pytest.mark.parametrize("heard, said", [
+    ("I'll renew Thomas's manuscript.", "Review Thomas's manuscript"),
+    ("I'm gonna mark up the benchmark files.", "Back up the benchmark files"),
+    ("I will bark up the interview data.", "Back up the interview data"),
+    ("I will lock two hours every morning.", "Block two hours every morning"),
+])
+def test_a_verb_misheard_as_one_that_does_not_take_its_object(heard: str, said: str) -> None:
+    assert actions(heard) == [said]
+
+
+@pytest.mark.parametrize("text", [
+    "I will renew the visa.",
+    "I will renew my subscription to the paper.",
+    "I will mark up the draft for Ana.",
+    "I will lock the door of the lab.",
+])
+def test_the_same_verbs_with_their_own_objects_are_left_alone(text: str) -> None:
+    from assistant.core.drafting import spoken
+    assert spoken.normalise(text) == text

@@ -5,7 +5,10 @@ lower-case run-on text with no full stop, and people speak with fillers ("um"),
 "gonna" and self-corrections. This module turns such text into something the
 commitment and report-back rules can read the same way as written sentences:
 
-- `normalise`: fillers out, "gonna"/"wanna"/"gotta" spelled out, curly quotes straight;
+- `normalise`: fillers out, "gonna"/"wanna"/"gotta" spelled out, curly quotes straight,
+  and two kinds of word Whisper mishears put right where the sentence itself says which
+  was meant: a count before what it counts ("write free pages": `numbers_heard`) and a
+  verb before an object it does not take ("renew the manuscript": `verbs_heard`);
 - `opener_splits`: where a new first-person clause starts inside run-on text ("... to my
   coauthor tomorrow | second i will meet ..."), found from the opener itself, not from
   punctuation;
@@ -50,6 +53,45 @@ _NUMBER_SOUNDS = [
 ]
 
 
+# A verb misheard as a sound-alike that does not take the object said with it: "renew the
+# manuscript" is "review", "mark up the data files" is "back up", "lock two hours" is
+# "block". Each pairs the heard verb with the objects only the meant verb takes, so
+# "renew the visa" and "mark up the draft" stay as they are.
+_DET = (r"(?:(?:the|my|our|all|all the|all my|both|[a-z]+'s)\s+)?"
+        r"(?:(?!(?:to|for|of|with|on|at|in|and|or)\b)[a-z-]+\s+){0,3}?")  # its modifiers
+_VERB_SOUNDS = [
+    (re.compile(r"\brenew(s|ed|ing)?\s+(?=" + _DET + r"(?:manuscript|draft|paper|chapter|"
+                r"section|thesis|literature|slides|abstract|figures|notes|proposal)s?\b)",
+                re.I), "review"),
+    (re.compile(r"\b(?:mark|bark|work|park)(s|ed|ing)?\s+(?:up|off)\s+(?=" + _DET +
+                r"(?:files?|data|drive|laptop|backups?)\b)", re.I), "back"),
+    (re.compile(r"\b(?<!to )lock(s|ed|ing)?\s+(?=(?:two|three|four|an?|one|\d+)\s+(?:hours?|"
+                r"mornings?|afternoons?|days?)\b)", re.I), "block"),
+]
+
+
+def verbs_heard(text: str) -> str:
+    """A verb misheard as a sound-alike that does not take its object, said as meant."""
+    for pattern, verb in _VERB_SOUNDS:
+        def meant(m: re.Match[str], verb: str = verb) -> str:
+            word = m.group(0)
+            out = verb + _ending(verb, m.group(1) or "")
+            if verb == "back":
+                out += " up"
+            out = out[:1].upper() + out[1:] if word[:1].isupper() else out
+            return out + " "
+        text = pattern.sub(meant, text)
+    return text
+
+
+def _ending(verb: str, ending: str) -> str:
+    if ending == "ed" and verb == "back":
+        return "ed"
+    if ending == "ed":
+        return "ed" if not verb.endswith("e") else "d"
+    return ending
+
+
 def numbers_heard(text: str) -> str:
     """A count misheard as a sound-alike word before what it counts, said as the number."""
     for pattern, repl in _NUMBER_SOUNDS:
@@ -71,7 +113,7 @@ def normalise(text: str) -> str:
                   r"\1\2I'm going to", text, flags=re.I)
     for pattern, repl in _CONTRACTIONS:
         text = pattern.sub(repl, text)
-    text = numbers_heard(text)
+    text = numbers_heard(verbs_heard(text))
     text = re.sub(r"\s+([,.;!?])", r"\1", text)
     text = re.sub(r"([,;])(?:\s*[,;])+", r"\1", text)
     return " ".join(text.split()).strip(" ,;")
