@@ -492,3 +492,7 @@ def test_a_verb_misheard_as_one_that_does_not_take_its_object(heard: str, said: 
 def test_the_same_verbs_with_their_own_objects_are_left_alone(text: str) -> None:
     from assistant.core.drafting import spoken
     assert spoken.normalise(text) == text
+
+
+def test_saying_it_again_misheard_is_still_talk() -> None:
+    assert actions("I'll say to again, the group really helps.") == []

@@ -66,7 +66,7 @@ _NOT_ACTIONS = re.compile(
     r"say (?:thanks|thank you|a few words|a word|hi|hello)|keep (?:it|this) (?:short|brief)|"
     r"go (?:first|next|last|quickly)|start(?: us off| off)?$|begin$|stop (?:there|here)|"
     r"leave it (?:there|at that)|hand (?:it )?(?:over|back)|let you know|tell (?:you|ya)\b|"
-    r"say (?:it|this|that) (?:again|once more|out loud)|"
+    r"say (?:[\w']+ )?(?:again|once more|out loud)|"
     r"wrap up$|shut up|wait|hold on|hang on|sorry|let me (?:see|think|check)|"
     r"give me a (?:second|sec|moment|minute))\b"
     r"|^(?:say|add|mention|share|note|point out)\s+(?:that|something|how|one thing|a thought|"
