@@ -65,7 +65,7 @@ _VERB_SOUNDS = [
                 re.I), "review"),
     (re.compile(r"\b(?:mark|bark|work|park)(s|ed|ing)?\s+(?:up|off)\s+(?=" + _DET +
                 r"(?:files?|data|drive|laptop|backups?)\b)", re.I), "back"),
-    (re.compile(r"\b(?<!to )lock(s|ed|ing)?\s+(?=(?:two|three|four|an?|one|\d+)\s+(?:hours?|"
+    (re.compile(r"\block(s|ed|ing)?\s+(?=(?:two|three|four|an?|one|\d+)\s+(?:hours?|"
                 r"mornings?|afternoons?|days?)\b)", re.I), "block"),
 ]
 
@@ -74,22 +74,11 @@ def verbs_heard(text: str) -> str:
     """A verb misheard as a sound-alike that does not take its object, said as meant."""
     for pattern, verb in _VERB_SOUNDS:
         def meant(m: re.Match[str], verb: str = verb) -> str:
-            word = m.group(0)
-            out = verb + _ending(verb, m.group(1) or "")
-            if verb == "back":
-                out += " up"
-            out = out[:1].upper() + out[1:] if word[:1].isupper() else out
-            return out + " "
+            # none of the meant verbs ends in "e": the heard ending fits it as it is
+            out = verb + (m.group(1) or "") + (" up" if verb == "back" else "")
+            return (out[:1].upper() + out[1:] if m.group(0)[:1].isupper() else out) + " "
         text = pattern.sub(meant, text)
     return text
-
-
-def _ending(verb: str, ending: str) -> str:
-    if ending == "ed" and verb == "back":
-        return "ed"
-    if ending == "ed":
-        return "ed" if not verb.endswith("e") else "d"
-    return ending
 
 
 def numbers_heard(text: str) -> str:
