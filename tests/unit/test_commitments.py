@@ -496,3 +496,11 @@ def test_the_same_verbs_with_their_own_objects_are_left_alone(text: str) -> None
 
 def test_saying_it_again_misheard_is_still_talk() -> None:
     assert actions("I'll say to again, the group really helps.") == []
+
+
+@pytest.mark.parametrize("heard, said", [
+    ("I will make fine slides for the group meeting.", "Make five slides for the group meeting"),
+    ("I will order the past for the soil corer.", "Order the parts for the soil corer"),
+])
+def test_more_sound_alikes_the_sentence_decides(heard: str, said: str) -> None:
+    assert actions(heard) == [said]

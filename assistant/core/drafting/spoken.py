@@ -38,7 +38,7 @@ _CONTRACTIONS = [
 # Things counted in a contract ("three pages", "two hours"). A small number before one of
 # them is a word Whisper often mishears in accented or synthetic voices: "write free
 # pages" and "make tree slides" for "three", "block to hours" for "two", "read for papers"
-# for "four".
+# for "four", "make fine slides" for "five".
 _COUNTED = (r"(?:pages|papers|slides|hours|chapters|sections|figures|paragraphs|emails|"
             r"interviews|applications|abstracts|drafts|experiments|posters)\b")
 # Only after a verb that takes a count as its object: elsewhere "to" and "for" are
@@ -47,6 +47,8 @@ _COUNT_VERB = r"(block|write|read|make|draft|spend|finish|review|revise|edit)"
 _NUMBER_SOUNDS = [
     (re.compile(r"\b" + _COUNT_VERB + r"\s+(?:free|tree)\s+(?=" + _COUNTED + ")", re.I),
      r"\1 three "),
+    (re.compile(r"\b" + _COUNT_VERB + r"\s+(?:fine|fife)\s+(?=" + _COUNTED + ")", re.I),
+     r"\1 five "),
     (re.compile(r"\b" + _COUNT_VERB + r"\s+(?:to|too)\s+(?=" + _COUNTED + ")", re.I), r"\1 two "),
     (re.compile(r"\b" + _COUNT_VERB + r"\s+for\s+(?=(?:pages|papers|slides|paragraphs|"
                 r"sections)\b)", re.I), r"\1 four "),
@@ -55,8 +57,9 @@ _NUMBER_SOUNDS = [
 
 # A verb misheard as a sound-alike that does not take the object said with it: "renew the
 # manuscript" is "review", "mark up the data files" is "back up", "lock two hours" is
-# "block". Each pairs the heard verb with the objects only the meant verb takes, so
-# "renew the visa" and "mark up the draft" stay as they are.
+# "block"; and an object misheard after its verb: "order the past" is "the parts". Each
+# pairs the heard words with the objects only the meant verb takes, so "renew the visa"
+# and "mark up the draft" stay as they are.
 _DET = (r"(?:(?:the|my|our|all|all the|all my|both|[a-z]+'s)\s+)?"
         r"(?:(?!(?:to|for|of|with|on|at|in|and|or)\b)[a-z-]+\s+){0,3}?")  # its modifiers
 _VERB_SOUNDS = [
@@ -65,9 +68,13 @@ _VERB_SOUNDS = [
                 re.I), "review"),
     (re.compile(r"\b(?:mark|bark|work|park)(s|ed|ing)?\s+(?:up|off)\s+(?=" + _DET +
                 r"(?:files?|data|drive|laptop|backups?)\b)", re.I), "back"),
+    (re.compile(r"\border(s|ed|ing)?\s+the\s+(?:past|pass|path)\b", re.I), "order"),
     (re.compile(r"\block(s|ed|ing)?\s+(?=(?:two|three|four|an?|one|\d+)\s+(?:hours?|"
                 r"mornings?|afternoons?|days?)\b)", re.I), "block"),
 ]
+
+
+_AFTER = {"back": " up", "order": " the parts"}  # what the meant verb takes with it
 
 
 def verbs_heard(text: str) -> str:
@@ -75,7 +82,7 @@ def verbs_heard(text: str) -> str:
     for pattern, verb in _VERB_SOUNDS:
         def meant(m: re.Match[str], verb: str = verb) -> str:
             # none of the meant verbs ends in "e": the heard ending fits it as it is
-            out = verb + (m.group(1) or "") + (" up" if verb == "back" else "")
+            out = verb + (m.group(1) or "") + _AFTER.get(verb, "")
             return (out[:1].upper() + out[1:] if m.group(0)[:1].isupper() else out) + " "
         text = pattern.sub(meant, text)
     return text
