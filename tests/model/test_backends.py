@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -241,3 +242,62 @@ def test_features_do_not_depend_on_numpy_blas_threads(
             feats.append(extract(samples))
     assert feats[0].dtype == np.float32
     assert np.array_equal(feats[0], feats[1])
+
+
+SENTENCE = ("Purple elephants dance on the frozen lake every winter morning, "
+            "and the orchestra plays loud music.")
+
+
+@pytest.fixture(scope="module")
+def sentence(tmp_path_factory: pytest.TempPathFactory) -> np.ndarray:
+    if shutil.which("espeak-ng") is None:
+        _missing("espeak-ng is needed to render speech (apt-get install espeak-ng)")
+    from assistant.core.audio import decode as audio
+
+    wav = tmp_path_factory.mktemp("sentence") / "s.wav"
+    subprocess.run(["espeak-ng", "-w", str(wav), SENTENCE], check=True, timeout=60)
+    return audio.load(wav)
+
+
+def _after_silence(speech: np.ndarray, lead: float) -> np.ndarray:
+    hiss = np.random.default_rng(0).normal(0, 1e-4, int(lead * 16000)).astype(np.float32)
+    return np.concatenate([hiss, speech, np.zeros(16000, dtype=np.float32)])
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("lead", [25.0, 28.0])
+def test_words_after_a_long_silence_are_kept(backend: str, lead: float, sentence: np.ndarray,
+                                             transcribers: dict[str, Transcriber]) -> None:
+    """A track silent for most of a window, then speech across its end (regions.py).
+
+    Unguarded, the mostly silent window is skipped as "no speech" with the sentence's
+    first words in it: at these two placements faster-whisper heard it from "every
+    winter" on, and openai-whisper heard none of it.
+    """
+    segments = transcribers[backend].transcribe(_after_silence(sentence, lead), offset=100.0)
+    heard = set(re.findall(r"[a-z']+", " ".join(s.text for s in segments).lower()))
+    assert {"purple", "frozen", "lake", "orchestra", "music"} <= heard, heard
+    # Times stay those of the audio: the sentence starts after the silence.
+    assert 100.0 + lead - 1.0 <= segments[0].start <= 100.0 + lead + 1.0, segments
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_long_silence_is_heard_as_nothing(backend: str,
+                                            transcribers: dict[str, Transcriber]) -> None:
+    hiss = np.random.default_rng(1).normal(0, 1e-4, 45 * 16000).astype(np.float32)
+    assert transcribers[backend].transcribe(hiss) == []
+
+
+def test_speech_clips_join_short_pauses_and_keep_long_ones(sentence: np.ndarray) -> None:
+    from assistant.core.speech import regions
+
+    def gap(seconds: float) -> np.ndarray:
+        return np.zeros(int(seconds * 16000), dtype=np.float32)
+
+    spoken = len(sentence) / 16000
+    close = regions.clips(np.concatenate([gap(3), sentence, gap(1), sentence, gap(3)]))
+    assert len(close) == 2 and close[0] < 3.5 and close[1] > 3 + 2 * spoken, close
+    apart = regions.clips(np.concatenate([gap(3), sentence, gap(20), sentence, gap(3)]))
+    assert len(apart) == 4, apart
+    assert apart[1] < 3 + spoken + 1 < 3 + spoken + 19 < apart[2], apart
+    assert regions.clips(gap(40)) == []

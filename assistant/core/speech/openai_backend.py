@@ -21,6 +21,7 @@ import numpy as np
 
 from assistant.core import locations
 from assistant.core.errors import PMCError
+from assistant.core.speech import regions
 from assistant.core.speech.convert import CHECKPOINT_NAME, INSTALL_HINT
 from assistant.core.speech.runtime import prepare_for_speech
 from assistant.core.speech.types import (
@@ -161,6 +162,15 @@ class OpenAIWhisperTranscriber:
         duration = len(audio) / 16000
         mod = self._transcribe_mod
         d = self.decoding
+        # Audio longer than one window is given only its speech (regions.py); the clip
+        # times keep every word at its place in the audio.
+        clip_times: list[float] | str = "0"
+        if not prompt and regions.needs_cutting(audio):
+            clip_times = regions.clips(audio)
+            if not clip_times:
+                if progress:
+                    progress(duration, duration)
+                return []
         with _CALL_LOCK:
             saved = mod.tqdm
             mod.tqdm = _TqdmShim(progress)
@@ -174,6 +184,7 @@ class OpenAIWhisperTranscriber:
                     beam_size=self.beam_size if self.beam_size > 1 else None,
                     initial_prompt=prompt or None,
                     condition_on_previous_text=d.condition_on_previous_text,
+                    clip_timestamps=clip_times,
                     word_timestamps=True, fp16=False, verbose=None)
             finally:
                 mod.tqdm = saved

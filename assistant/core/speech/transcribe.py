@@ -18,6 +18,7 @@ import numpy as np
 
 from assistant.core.audio import decode as audio_mod
 from assistant.core.errors import PMCError
+from assistant.core.speech import regions
 from assistant.core.speech.mel import precise_features
 from assistant.core.speech.runtime import prepare_for_speech, resolve_compute_type
 from assistant.core.speech.types import (
@@ -37,7 +38,10 @@ from assistant.core.speech.types import (
 # is no faster on two cores. On the 2.5-minute scripted meetings it changed one
 # contract's words (circle_dev1), so meetings that short stay sequential.
 BATCH_MIN_SECONDS = 240.0
-VAD_MIN_SECONDS = 60.0  # sequential path: VAD only above this (it clips a lone turn's onset)
+# Sequential path: VAD above one window (regions.py: a mostly silent window is skipped with
+# the words at its end). Prompted audio (one contracts turn, all speech) keeps the 60 s
+# the refine pass was tuned with.
+PROMPTED_VAD_MIN_SECONDS = 60.0
 BATCH_SIZE = 4
 # transcribe_path's window: the audio held at once. 120 s windows saved ~200 MB of
 # peak RSS but cut circle_dev1 inside its contracts (recall 0.89 -> 0.44), and would
@@ -105,8 +109,9 @@ class FasterWhisperTranscriber:
                                                      vad_filter=True, **common)
         else:
             segments, info = self.model.transcribe(
-                audio, vad_filter=len(audio) > VAD_MIN_SECONDS * audio_mod.RATE,
-                vad_parameters={"min_silence_duration_ms": 500},
+                audio, vad_filter=(len(audio) > PROMPTED_VAD_MIN_SECONDS * audio_mod.RATE
+                                   if prompt else regions.needs_cutting(audio)),
+                vad_parameters={"min_silence_duration_ms": regions.MIN_SILENCE_MS},
                 **common)
         out = []
         for s in segments:
