@@ -25,8 +25,11 @@ MIN_SILENCE_MS = 500  # a pause this long ends a stretch of speech (both backend
 JOIN_SECONDS = 2.0
 
 
+HOP = 160  # one mel frame (10 ms): a 30 s clip a sample over is still one window
+
+
 def needs_cutting(audio: np.ndarray) -> bool:
-    return len(audio) > ONE_WINDOW_SECONDS * RATE
+    return len(audio) > ONE_WINDOW_SECONDS * RATE + HOP
 
 
 def clips(audio: np.ndarray) -> list[float]:
