@@ -45,13 +45,19 @@ def import_meeting(store: Store, circle: Circle, audio_path: Path, timeline_path
     progress("loading models", 0.0)
     models = processing.Models(transcriber, drafter, refiner)
     t, _d = models.transcriber(), models.drafter()
-    if contract_pass != "off" and any(x.segment in processing.REFINED_SEGMENTS for x in turns):
+    refine = contract_pass != "off" and any(x.segment in processing.REFINED_SEGMENTS
+                                            for x in turns)
+    if refine:
         models.refiner()  # a missing contracts model fails now, not after transcribing
+    models.set_aside()  # built again after the first pass (memory: processing.Models)
     keep = [(max(0.0, x.start - REFINE_PAD), x.end + REFINE_AFTER) for x in turns
             if x.segment in processing.REFINED_SEGMENTS]
     result = transcribe_path(t, audio_path, lambda done, total: progress(
         "transcribing", done / total if total else 0.0), keep=keep if contract_pass != "off"
         else ())
+    del t
+    if refine:
+        models.done_listening()
     if result.peak < audio_mod.SILENCE_PEAK:
         raise PMCError(f"{audio_path} is silent; check the microphone or pick another recording")
     duration = result.duration

@@ -27,6 +27,7 @@ end its turns come back in `Heard.refined` and are not heard a third time.
 from __future__ import annotations
 
 import dataclasses
+import gc
 import datetime as dt
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
@@ -103,9 +104,11 @@ class Models:
         self._make_transcriber = transcriber
         self._make_drafter = drafter
         self._make_refiner = refiner
+        self._refiner_factory = refiner
         self._transcriber: Transcriber | None = None
         self._drafter: Drafter | None = None
         self._refiner: Transcriber | None = None
+        self._own_refiner = False  # the refiner factory gave a model of its own
 
     def transcriber(self) -> Transcriber:
         if self._transcriber is None:
@@ -117,12 +120,32 @@ class Models:
         if self._refiner is None and self._make_refiner is not None:
             self._refiner = self._make_refiner()
             self._make_refiner = None  # None given: the transcriber, from now on
+            self._own_refiner = self._refiner is not None
         return self._refiner if self._refiner is not None else self.transcriber()
 
     def drafter(self) -> Drafter:
         if self._drafter is None:
             self._drafter = self._make_drafter()
         return self._drafter
+
+    # Memory: `load` builds every model a step needs, so a missing or damaged one fails
+    # before a long transcription. Held through the first pass, the contracts model (the
+    # largest: whisper-base) adds to the transcription's own working set (batched decoding
+    # of a 300 s window); held through the second pass, the first pass's model adds to it.
+    # So each is let go where it is not needed and built again on next use (under a
+    # second). The LLM is small and stays. Measured: benchmarks/RESULTS.md, "Peak memory".
+    def set_aside(self) -> None:
+        """Let the contracts model go until the first pass is done."""
+        if self._own_refiner:
+            self._refiner = None
+            self._make_refiner = self._refiner_factory
+            gc.collect()
+
+    def done_listening(self) -> None:
+        """The first pass is done: let its model go if the second pass has its own."""
+        if self._own_refiner:
+            self._transcriber = None
+            gc.collect()
 
     def load(self, listener: Listener, *, transcriber: bool, drafter: bool,
              refiner: bool = False) -> None:
@@ -653,7 +676,10 @@ def process(store: Store, meeting_id: int, models: Models, *, contract_pass: str
         models.load(listener, transcriber=listen, refiner=refine,
                     drafter=bool(to_draft(store, meeting_id)))
         if heard is None:
+            models.set_aside()
             heard = hear(models.transcriber(), pieces, listener.progress)
+            if refine:
+                models.done_listening()
         # The model that hears the contracts again also lends its lexicon to word repair.
         second = models.refiner() if refine else models.transcriber() if listen else None
         transcribe_meeting(store, meeting_id, second, heard, contract_pass, listener)
