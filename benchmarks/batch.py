@@ -50,7 +50,7 @@ def decoding() -> str:
             f"a 30 s window's text has gzip ratio > {d.compression_ratio_threshold:g} or mean "
             f"log-probability < {d.logprob_threshold:g}. faster-whisper transcribes "
             f"windows over {tr.BATCH_MIN_SECONDS:.0f} s batched (BatchedInferencePipeline, "
-            f"VAD chunks of ≤ 30 s, batch {tr.BATCH_SIZE}, {tr.FLOAT32_BATCH_SIZE} in float32), which decodes at temperature 0 "
+            f"VAD chunks of ≤ 30 s, batch {tr.BATCH_SIZE}), which decodes at temperature 0 "
             f"only; openai-whisper has no batched mode")
 
 

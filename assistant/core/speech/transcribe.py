@@ -43,11 +43,10 @@ BATCH_MIN_SECONDS = 240.0
 # the refine pass was tuned with.
 PROMPTED_VAD_MIN_SECONDS = 60.0
 BATCH_SIZE = 4
-# In float32 (the compute type on CPUs where CTranslate2 uses oneDNN: runtime.py) batch 2
-# is as fast on two cores and holds ~150 MB less: the 10-minute meeting on the 2-core AMD
-# EPYC, 2 runs each: batch 4 30.2-33.6 s, peak RSS 750-789 MB; batch 2 29.8-31.1 s,
-# 589-642 MB; the same 1566 words. (int8 on an Intel CPU keeps the batch measured there.)
-FLOAT32_BATCH_SIZE = 2
+# Batch 2 holds ~150-200 MB less but was 10% slower on the 15-minute meeting here (float32,
+# 2-core AMD EPYC, 2 runs each: batch 4 38.2-39.5 s, batch 2 42.2-44.3 s, batch 3 42.0-44.2
+# s), so the import's memory is kept down by not holding the contracts model during the
+# first pass instead (services/processing.Models.set_aside).
 # transcribe_path's window: the audio held at once. 120 s windows saved ~200 MB of
 # peak RSS but cut circle_dev1 inside its contracts (recall 0.89 -> 0.44), and would
 # never reach BATCH_MIN_SECONDS; 300 s keeps RSS flat and under 1 GB (growth bench).
@@ -59,7 +58,7 @@ class FasterWhisperTranscriber:
 
     Long audio (a file window, more than BATCH_MIN_SECONDS) goes through
     faster-whisper's BatchedInferencePipeline: VAD cuts it at pauses into chunks
-    of at most 30 s, and `batch_size` chunks are encoded and decoded together, which
+    of at most 30 s, and BATCH_SIZE chunks are encoded and decoded together, which
     keeps both cores busy in the decoder; it has no temperature fallback. Shorter
     audio (a live window, one contracts turn, a short meeting) and prompted audio
     are decoded the sequential way, with fallback.
@@ -85,7 +84,6 @@ class FasterWhisperTranscriber:
         # Features that do not depend on numpy's BLAS kernel or threads (mel.py).
         precise_features(self.model.feature_extractor)
         self.batched = BatchedInferencePipeline(self.model)
-        self.batch_size = FLOAT32_BATCH_SIZE if self.compute_type == "float32" else BATCH_SIZE
         self.model_dir = model_dir  # its tokenizer files, for the lexicon (lexicon.py)
         self.language = language
         if not self.model.model.is_multilingual:
@@ -111,7 +109,7 @@ class FasterWhisperTranscriber:
         # Prompted audio (the contracts-turn refine pass) stays sequential, the
         # decoder that pass was tuned on, however long the turn.
         if len(audio) > BATCH_MIN_SECONDS * audio_mod.RATE and not prompt:
-            segments, info = self.batched.transcribe(audio, batch_size=self.batch_size,
+            segments, info = self.batched.transcribe(audio, batch_size=BATCH_SIZE,
                                                      vad_filter=True, **common)
         else:
             segments, info = self.model.transcribe(
