@@ -44,7 +44,8 @@ def import_meeting(store: Store, circle: Circle, audio_path: Path, timeline_path
     audio_mod.probe(audio_path)
     progress("loading models", 0.0)
     models = processing.Models(transcriber, drafter, refiner)
-    t, _d = models.transcriber(), models.drafter()
+    t = models.transcriber()
+    models.drafter()  # a missing LLM fails now too
     refine = contract_pass != "off" and any(x.segment in processing.REFINED_SEGMENTS
                                             for x in turns)
     if refine:

@@ -221,7 +221,9 @@ def test_the_flow_runs_once_and_a_second_run_changes_nothing() -> None:
 
     processing.process(store, mid, models, contract_pass="off", audio=audio, listener=Noted())
     assert store.meeting(mid).status == MeetingStatus.DRAFTED
-    assert seen == ["Ana: 1", "Ben: 1"] and t.calls == 1 and built == [1]
+    # The LLM is built before the first pass (a missing one fails early), let go during it
+    # (memory: Models.set_aside) and built again to draft.
+    assert seen == ["Ana: 1", "Ben: 1"] and t.calls == 1 and built == [1, 1]
     items = store.items(mid)
     segments = store.segments(mid)
     processing.process(store, mid, models, contract_pass="off", audio=audio, listener=Noted())
@@ -420,6 +422,41 @@ def test_the_contracts_pass_uses_its_own_model_and_the_first_pass_the_meetings()
     audio = [(0.0, np.full(6 * RATE, 0.1, dtype=np.float32))]
     processing.process(store, mid, models, contract_pass="prompted", audio=audio)
     assert first.calls == 1 and second.calls == 2  # two contracts turns
+
+
+def test_the_two_speech_models_are_never_held_at_once_while_one_works() -> None:
+    """Memory (Models.set_aside, done_listening): both are built before the first pass (a
+    missing model fails early), the contracts model is let go while the first pass runs and
+    built again after it, and the first pass's model is let go before the second pass."""
+    import gc
+    import weakref
+
+    from assistant.core.drafting.contracts import Drafter
+    from assistant.services import processing
+
+    alive: dict[str, list[weakref.ref[Scripted]]] = {"first": [], "second": []}
+    seen: list[tuple[str, int]] = []  # (which model works, how many of the other are alive)
+
+    def made(kind: str, other: str) -> Scripted:
+        class Watched(Scripted):
+            def transcribe(self, *a, **kw):  # type: ignore[no-untyped-def]
+                gc.collect()
+                seen.append((kind, sum(r() is not None for r in alive[other])))
+                return super().transcribe(*a, **kw)
+
+        model = Watched()
+        alive[kind].append(weakref.ref(model))
+        return model
+
+    store, mid = _meeting()
+    models = processing.Models(lambda: made("first", "second"), lambda: Drafter(None),
+                               lambda: made("second", "first"))
+    audio = [(0.0, np.full(6 * RATE, 0.1, dtype=np.float32))]
+    processing.process(store, mid, models, contract_pass="prompted", audio=audio)
+    assert seen == [("first", 0), ("second", 0), ("second", 0)]
+    assert len(alive["first"]) == 1 and len(alive["second"]) == 2  # built early, then again
+    assert [i.text for m in store.attendees(mid) for i in store.items(mid, m.id)] == [
+        "Send the survey to ten students", "Email two more labs"]
 
 
 def test_a_refiner_factory_that_gives_none_means_the_transcriber() -> None:
