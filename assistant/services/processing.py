@@ -27,8 +27,8 @@ end its turns come back in `Heard.refined` and are not heard a third time.
 from __future__ import annotations
 
 import dataclasses
-import gc
 import datetime as dt
+import gc
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 
