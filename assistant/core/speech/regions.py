@@ -19,13 +19,11 @@ import numpy as np
 
 RATE = 16000
 ONE_WINDOW_SECONDS = 30.0  # Whisper's window: audio longer than this is cut to its speech
+HOP = 160  # one mel frame (10 ms): a 30 s clip a sample over is still one window
 MIN_SILENCE_MS = 500  # a pause this long ends a stretch of speech (both backends)
 # openai-whisper encodes each clip on its own, so stretches closer than this are one clip:
 # a window then never starts in a long silence, and a meeting is not encoded per phrase.
 JOIN_SECONDS = 2.0
-
-
-HOP = 160  # one mel frame (10 ms): a 30 s clip a sample over is still one window
 
 
 def needs_cutting(audio: np.ndarray) -> bool:
