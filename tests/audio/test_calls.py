@@ -125,6 +125,11 @@ def test_room_and_call_are_two_tracks_each_heard_and_attributed(
     time.sleep(1.0)
     session.end()
     mid = session.meeting.id
+    # On a failure, says whether capture lost anything (blocks dropped, device lost) or
+    # the words were lost after it, in transcription.
+    capture = {r.track: (f"dropped {r.dropped_blocks}, overflows {r.overflows}, "
+                         f"losses {getattr(r._source, 'losses', '?')}")
+               for r in session.recorders}
 
     # Each track's chunks are sealed on disk and hold only its own clip.
     tiny = FasterWhisperTranscriber(tiny_en_dir)
@@ -135,8 +140,8 @@ def test_room_and_call_are_two_tracks_each_heard_and_attributed(
         assert all(crypto.is_sealed(c.path.read_bytes()[:16]) for c in chunks)
         pieces = read_chunks(chunks, cipher=crypto.home_cipher())
         heard[track] = words(" ".join(s.text for s in transcribe_pieces(tiny, pieces)))
-    assert len(JFK_WORDS & heard["call"]) >= 2 and not B_WORDS & heard["call"], heard
-    assert len(B_WORDS & heard["room"]) >= 3 and not JFK_WORDS & heard["room"], heard
+    assert len(JFK_WORDS & heard["call"]) >= 2 and not B_WORDS & heard["call"], (heard, capture)
+    assert len(B_WORDS & heard["room"]) >= 3 and not JFK_WORDS & heard["room"], (heard, capture)
 
     # The meeting's transcript: both tracks, merged by time, attributed by the turn log.
     segments = transcribe_pieces(tiny, meeting_audio(store, mid))
