@@ -104,11 +104,12 @@ class Models:
         self._make_transcriber = transcriber
         self._make_drafter = drafter
         self._make_refiner = refiner
-        self._refiner_factory = refiner
         self._transcriber: Transcriber | None = None
         self._drafter: Drafter | None = None
         self._refiner: Transcriber | None = None
-        self._own_refiner = False  # the refiner factory gave a model of its own
+        # Whether the refiner factory gives a model of its own (None: not asked yet). Once
+        # it gave None, the transcriber does the second pass from then on.
+        self._own_refiner: bool | None = None if refiner is not None else False
 
     def transcriber(self) -> Transcriber:
         if self._transcriber is None:
@@ -117,9 +118,9 @@ class Models:
 
     def refiner(self) -> Transcriber:
         """The transcriber of the contracts second pass."""
-        if self._refiner is None and self._make_refiner is not None:
+        if self._refiner is None and self._make_refiner is not None \
+                and self._own_refiner is not False:
             self._refiner = self._make_refiner()
-            self._make_refiner = None  # None given: the transcriber, from now on
             self._own_refiner = self._refiner is not None
         return self._refiner if self._refiner is not None else self.transcriber()
 
@@ -138,7 +139,6 @@ class Models:
         """Let the contracts model and the LLM go until the first pass is done."""
         if self._own_refiner:
             self._refiner = None
-            self._make_refiner = self._refiner_factory
         self._drafter = None
         gc.collect()
 
@@ -154,7 +154,7 @@ class Models:
         fails now rather than after a long transcription."""
         want_t = transcriber and self._transcriber is None
         want_d = drafter and self._drafter is None
-        want_r = refiner and self._refiner is None and self._make_refiner is not None
+        want_r = refiner and self._refiner is None and self._own_refiner is not False
         if not (want_t or want_d or want_r):
             return
         listener.progress("loading models", 0.0)

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import numpy as np
 
-RATE = 16000
+from assistant.core.audio.decode import RATE
+
 ONE_WINDOW_SECONDS = 30.0  # Whisper's window: audio longer than this is cut to its speech
 HOP = 160  # one mel frame (10 ms): a 30 s clip a sample over is still one window
 MIN_SILENCE_MS = 500  # a pause this long ends a stretch of speech (both backends)
